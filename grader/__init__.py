@@ -1,0 +1,1 @@
+"""grader: grades IPC and server assignments against a reference implementation."""
