@@ -1,0 +1,26 @@
+"""Resource limits and identity applied to a student process just before it execs."""
+
+from __future__ import annotations
+
+import os
+import resource
+from collections.abc import Callable
+
+
+def preexec(limits: dict, user: dict | None) -> Callable[[], None]:
+    """A function for Popen(preexec_fn=...): rlimits first, then drop to the student's uid."""
+
+    def apply() -> None:
+        cpu = max(1, int(limits["cpu_time"]))
+        # The soft limit sends SIGXCPU (reported as the CPU limit); the hard one is a backstop.
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size"],) * 2)
+        resource.setrlimit(resource.RLIMIT_AS, (limits["memory"],) * 2)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limits["open_files"],) * 2)
+        if user:
+            os.setgroups([])
+            os.setgid(user["gid"])
+            os.setuid(user["uid"])
+
+    return apply

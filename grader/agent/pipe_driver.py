@@ -1,0 +1,229 @@
+"""The pipe driver: runs one program with given stdin and files, watching everything it does."""
+
+from __future__ import annotations
+
+import os
+import selectors
+import subprocess
+import time
+
+from . import tree
+from .datagen import materialise
+from .digest import StreamDigest
+from .limits import preexec
+from .watcher import TreeWatcher
+
+TICK = 0.02  # seconds between looks at the process tree
+EXIT_GRACE = 1.0  # how long output may keep arriving after the program itself exited
+CHUNK = 65536
+ENV_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+def prepare_workdir(req: dict) -> str:
+    cwd = req["cwd"]
+    os.makedirs(cwd, exist_ok=True)
+    for name, spec in req.get("files", {}).items():
+        path = os.path.join(cwd, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(materialise(spec))
+    user = req.get("user")
+    if user:
+        for root, dirs, files in os.walk(cwd):
+            for name in [root, *(os.path.join(root, n) for n in dirs + files)]:
+                os.chown(name, user["uid"], user["gid"])
+    return cwd
+
+
+def run(req: dict) -> dict:
+    cwd = prepare_workdir(req)
+    limits = req["limits"]
+    env = {"PATH": ENV_PATH, "HOME": cwd, "LC_ALL": "C", "LANG": "C"}
+    started = time.monotonic()
+    try:
+        proc = subprocess.Popen(
+            [req["program"], *req.get("args", [])],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=preexec(limits, req.get("user")),
+            start_new_session=True,  # the student's kill(0, ...) reaches only its own group
+            restore_signals=True,  # SIGPIPE back to default: Python ignores it
+        )
+    except OSError as e:
+        return {"start_error": f"{req['program']}: {e.strerror or e}"}
+    return PipeSession(proc, req, started).drive()
+
+
+class PipeSession:
+    def __init__(self, proc: subprocess.Popen, req: dict, started: float) -> None:
+        self.proc = proc
+        self.limits = req["limits"]
+        self.read_limit: int | None = req.get("read_limit")
+        self.stdin_data = memoryview(materialise(req.get("stdin", "")))
+        self.started = started
+        self.deadline = started + self.limits["wall_time"]
+        self.written = 0
+        self.stdin_refused = False  # the program closed its stdin before reading it all
+        self.out, self.err = StreamDigest(), StreamDigest()
+        self.closed_early = False
+        self.exit_status: int | None = None
+        self.exited_at: float | None = None
+        self.stray: list[dict] = []
+        self.zombies: list[dict] = []
+        self.stall: dict | None = None
+        self.limit: dict | None = None
+        self.ended_by = ""
+        self.watcher = TreeWatcher(os.getpid(), proc.pid, req.get("stall_window", 0.25))
+        self.sel = selectors.DefaultSelector()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            os.set_blocking(stream.fileno(), False)
+        self.sel.register(proc.stdout, selectors.EVENT_READ, self.out)
+        self.sel.register(proc.stderr, selectors.EVENT_READ, self.err)
+        if self.stdin_data:
+            self.sel.register(proc.stdin, selectors.EVENT_WRITE)
+
+    # -- the loop -------------------------------------------------------------------------
+
+    def drive(self) -> dict:
+        while not self.ended_by:
+            now = time.monotonic()
+            if now >= self.deadline:
+                self._end("deadline", with_waits=True)
+                break
+            for key, _ in self.sel.select(timeout=min(TICK, self.deadline - now)):
+                if key.fileobj is self.proc.stdin:
+                    self._write_stdin()
+                else:
+                    self._read(key.fileobj, key.data)
+            if self.ended_by:
+                break
+            self._after_events(time.monotonic())
+        return self._finish()
+
+    def _after_events(self, now: float) -> None:
+        statuses = tree.reap()
+        if self.proc.pid in statuses:
+            self._main_exited(statuses[self.proc.pid], now)
+        self.watcher.sample(now, (self.written, self.out.size, self.err.size))
+        if self.exited_at is not None:
+            self._close_stdin()
+            if not self.sel.get_map() or now - self.exited_at >= EXIT_GRACE:
+                self._end("exit")
+            return
+        if not self.watcher.stalled(now):
+            return
+        if self.written == len(self.stdin_data) and not self._stdin_closed():
+            # All input delivered and everyone is waiting: the moment a finished program
+            # sits idle, so count its unreaped children, then deliver end-of-file.
+            self.zombies = self.watcher.zombies()
+            self._close_stdin()
+        else:
+            self._end("deadlock", with_waits=True)
+
+    def _main_exited(self, status: int, now: float) -> None:
+        self.exit_status, self.exited_at = status, now
+        self.proc.returncode = status  # we reaped it ourselves; keep Popen consistent
+        self.watcher.sample(now, None)
+        self.stray = self.watcher.live_brief()
+
+    def _end(self, how: str, with_waits: bool = False) -> None:
+        self.ended_by = how
+        if with_waits:
+            self.watcher.sample(time.monotonic(), None)
+            self.stall = {"processes": self.watcher.waits(), "input_closed": self._stdin_closed()}
+            self.zombies = self.zombies or self.watcher.zombies()
+
+    # -- streams ----------------------------------------------------------------------------
+
+    def _read(self, stream, digest: StreamDigest) -> None:
+        want = CHUNK
+        if digest is self.out and self.read_limit is not None:
+            want = min(want, self.read_limit - digest.size)
+        try:
+            data = os.read(stream.fileno(), want)
+        except BlockingIOError:
+            return
+        if not data:
+            self._close(stream)
+            return
+        digest.feed(data)
+        if digest.size > self.limits["output"]:
+            name = "stdout" if digest is self.out else "stderr"
+            self.limit = {"name": "output", "value": self.limits["output"], "stream": name}
+            self._end("output_limit")
+        elif digest is self.out and digest.size == self.read_limit:
+            self.closed_early = True  # an early reader: we stop reading, like `head -c N`
+            self._close(stream)
+
+    def _write_stdin(self) -> None:
+        try:
+            self.written += os.write(self.proc.stdin.fileno(), self.stdin_data[self.written :][:CHUNK])
+        except BlockingIOError:
+            return
+        except BrokenPipeError:
+            self.stdin_refused = True
+            self._close_stdin()
+            return
+        if self.written == len(self.stdin_data):
+            self.sel.unregister(self.proc.stdin)
+
+    def _stdin_closed(self) -> bool:
+        return self.proc.stdin.closed
+
+    def _close_stdin(self) -> None:
+        if not self.proc.stdin.closed:
+            if self._registered(self.proc.stdin):
+                self.sel.unregister(self.proc.stdin)
+            self.proc.stdin.close()
+
+    def _registered(self, stream) -> bool:
+        if stream.closed:
+            return False
+        try:
+            self.sel.get_key(stream)
+        except KeyError:
+            return False
+        return True
+
+    def _close(self, stream) -> None:
+        if self._registered(stream):
+            self.sel.unregister(stream)
+        stream.close()
+
+    # -- the observation --------------------------------------------------------------------
+
+    def _finish(self) -> dict:
+        statuses = tree.kill_all(os.getpid())
+        if self.exit_status is None and self.proc.pid in statuses:
+            self.exit_status = statuses[self.proc.pid]
+            self.proc.returncode = self.exit_status
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if self._registered(stream):
+                self.sel.unregister(stream)
+            stream.close()
+        self.sel.close()
+        return {
+            "ended_by": self.ended_by,
+            "exit": tree.describe_status(self.exit_status) if self.exit_status is not None else None,
+            "duration": round((self.exited_at or time.monotonic()) - self.started, 4),
+            "stdout": {**self.out.to_json(), "closed_early": self.closed_early},
+            "stderr": self.err.to_json(),
+            "stdin": {
+                "size": len(self.stdin_data),
+                "written": self.written,
+                "refused": self.stdin_refused,
+            },
+            "processes": {
+                "max_concurrent": self.watcher.max_concurrent,
+                "execs": list(self.watcher.execs.values()),
+                "zombies": self.zombies,
+                "stray": self.stray,
+                "leaked_fds": self.watcher.leaked_fds,
+                "sigpipe_ignored": self.watcher.sigpipe_ignored,
+            },
+            "stall": self.stall,
+            "limit": self.limit,
+        }

@@ -1,0 +1,191 @@
+"""Reading processes from /proc: who is alive, what each one waits on, what it holds open."""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass, field
+
+# Syscall numbers used to tell which descriptor a blocked process waits on.
+_SYSCALLS = {
+    "x86_64": {0: "read", 1: "write", 19: "readv", 20: "writev", 61: "wait4", 247: "waitid"},
+    "aarch64": {63: "read", 64: "write", 65: "readv", 66: "writev", 260: "wait4", 95: "waitid"},
+}.get(platform.machine(), {})
+
+SIGPIPE_BIT = 1 << (13 - 1)
+
+
+@dataclass
+class Proc:
+    pid: int
+    ppid: int
+    comm: str
+    state: str  # R, S, D, Z, T ...
+    waits: list[str] = field(default_factory=list)  # one wait kind per thread
+
+    @property
+    def zombie(self) -> bool:
+        return self.state in ("Z", "X")
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def _parse_stat(text: str) -> tuple[str, str, int]:
+    # comm sits in parentheses and may itself contain spaces and parentheses.
+    lpar, rpar = text.index("("), text.rindex(")")
+    rest = text[rpar + 2 :].split()
+    return text[lpar + 1 : rpar], rest[0], int(rest[1])
+
+
+def wait_kind(wchan: str | None, state: str) -> str:
+    """Classify what a sleeping task waits for, from its kernel wait channel."""
+    if state not in ("S", "D"):
+        return "running" if state == "R" else "other"
+    w = wchan or ""
+    if "pipe" in w:
+        return "pipe_write" if "write" in w else "pipe_read"
+    if w == "do_wait" or "wait4" in w or "waitid" in w:
+        return "child"
+    if "nanosleep" in w or "clock_nanosleep" in w:
+        return "sleep"
+    return "other"
+
+
+def read_proc(pid: int) -> Proc | None:
+    stat = _read(f"/proc/{pid}/stat")
+    if stat is None:
+        return None
+    comm, state, ppid = _parse_stat(stat)
+    proc = Proc(pid, ppid, comm, state)
+    if proc.zombie:
+        return proc
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        tids = [str(pid)]
+    for tid in tids:
+        tstat = _read(f"/proc/{pid}/task/{tid}/stat")
+        if tstat is None:
+            continue
+        _, tstate, _ = _parse_stat(tstat)
+        proc.waits.append(wait_kind(_read(f"/proc/{pid}/task/{tid}/wchan"), tstate))
+    return proc
+
+
+def _children(pid: int) -> list[int] | None:
+    """Child pids from /proc/PID/task/*/children; None where the kernel lacks that file."""
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    pids: list[int] = []
+    for tid in tids:
+        text = _read(f"/proc/{pid}/task/{tid}/children")
+        if text is None:
+            return None if tid == tids[0] and not pids else pids
+        pids.extend(int(c) for c in text.split())
+    return pids
+
+
+def _children_by_scan() -> dict[int, list[int]]:
+    table: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit() and (stat := _read(f"/proc/{name}/stat")):
+            table.setdefault(_parse_stat(stat)[2], []).append(int(name))
+    return table
+
+
+def descendants(root: int) -> list[Proc]:
+    """Every process below `root` (not root itself), parents before children."""
+    scanned: dict[int, list[int]] | None = None
+    found: list[Proc] = []
+    queue = [root]
+    while queue:
+        pid = queue.pop(0)
+        kids = _children(pid)
+        if kids is None:
+            scanned = scanned if scanned is not None else _children_by_scan()
+            kids = scanned.get(pid, [])
+        for kid in kids:
+            proc = read_proc(kid)
+            if proc is not None:
+                found.append(proc)
+                queue.append(kid)
+    return found
+
+
+def io_counters(pid: int) -> tuple[int, int] | None:
+    text = _read(f"/proc/{pid}/io")
+    if text is None:
+        return None
+    fields = dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
+    return int(fields.get("rchar", 0)), int(fields.get("wchar", 0))
+
+
+def exe(pid: int) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return None
+
+
+@dataclass
+class OpenFile:
+    fd: int
+    target: str  # e.g. "pipe:[1234]", "socket:[99]", "/dev/null"
+    mode: str  # "r", "w" or "rw"
+
+    @property
+    def pipe(self) -> int | None:
+        if self.target.startswith("pipe:["):
+            return int(self.target[6:-1])
+        return None
+
+
+def open_files(pid: int) -> list[OpenFile]:
+    files = []
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return files
+    for name in fds:
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{name}")
+        except OSError:
+            continue
+        files.append(OpenFile(int(name), target, _fd_mode(pid, name)))
+    return sorted(files, key=lambda f: f.fd)
+
+
+def _fd_mode(pid: int, fd: str) -> str:
+    info = _read(f"/proc/{pid}/fdinfo/{fd}") or ""
+    for line in info.splitlines():
+        if line.startswith("flags:"):
+            access = int(line.split()[1], 8) & 0o3
+            return {0: "r", 1: "w"}.get(access, "rw")
+    return "rw"
+
+
+def sigpipe_ignored(pid: int) -> bool:
+    for line in (_read(f"/proc/{pid}/status") or "").splitlines():
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & SIGPIPE_BIT)
+    return False
+
+
+def blocked_fd(pid: int) -> tuple[str, int | None]:
+    """The syscall a blocked process sits in and its descriptor argument, if known."""
+    text = _read(f"/proc/{pid}/syscall")
+    if not text or text.split()[0] in ("running", "-1"):
+        return "", None
+    parts = text.split()
+    name = _SYSCALLS.get(int(parts[0]), "")
+    if name in ("read", "write", "readv", "writev") and len(parts) > 1:
+        return name, int(parts[1], 16)
+    return name, None

@@ -1,0 +1,120 @@
+"""Watches the student's process tree while a check runs.
+
+Sampled every few milliseconds, it records what no exit status shows: programs that
+ran at the same time, pipe descriptors leaked into exec'd programs, SIGPIPE left
+ignored, zombies, and a tree that has stopped moving (everyone asleep on a pipe or
+on a child, no byte read or written anywhere).
+"""
+
+from __future__ import annotations
+
+from . import procfs
+
+# Waits that can only end when another process of the tree (or the grader) acts.
+BLOCKED = frozenset({"pipe_read", "pipe_write", "child"})
+
+
+def _brief(p: procfs.Proc) -> dict:
+    return {"pid": p.pid, "comm": p.comm}
+
+
+class TreeWatcher:
+    def __init__(self, agent_pid: int, main_pid: int, stall_window: float) -> None:
+        self.agent_pid = agent_pid
+        self.main_pid = main_pid
+        self.main_exe = procfs.exe(main_pid)
+        self.stall_window = stall_window
+        self.execs: dict[int, dict] = {}  # pid -> brief, for every exec'd descendant seen
+        self._inspected: set[int] = set()
+        self.leaked_fds: list[dict] = []
+        self.sigpipe_ignored: list[dict] = []
+        self.max_concurrent = 0
+        self.live: list[procfs.Proc] = []
+        self.all: list[procfs.Proc] = []
+        self._fingerprint: object = None
+        self._still_since: float | None = None
+
+    def sample(self, now: float, progress: object) -> None:
+        """Take one look at the tree; `progress` is the grader's own I/O so far."""
+        self.all = procfs.descendants(self.agent_pid)
+        self.live = [p for p in self.all if not p.zombie]
+        running_execs = 0
+        for p in self.live:
+            if p.pid == self.main_pid:
+                continue
+            image = procfs.exe(p.pid)
+            if image is None or image == self.main_exe:
+                continue  # not exec'd yet (or never): still the student's own code
+            running_execs += 1
+            if p.pid not in self.execs:
+                self.execs[p.pid] = _brief(p)
+            elif p.pid not in self._inspected:
+                # Inspect on the second sighting: mid-exec, descriptors marked close-on-exec
+                # may not be closed yet.
+                self._inspect_exec(p)
+        self.max_concurrent = max(self.max_concurrent, running_execs)
+        self._track_stillness(now, progress)
+
+    def _inspect_exec(self, p: procfs.Proc) -> None:
+        self._inspected.add(p.pid)
+        self.execs[p.pid] = _brief(p)  # its name now, after the exec
+        for f in procfs.open_files(p.pid):
+            if f.fd >= 3 and f.pipe is not None:
+                self.leaked_fds.append({**_brief(p), "fd": f.fd, "pipe": f.pipe, "mode": f.mode})
+        if procfs.sigpipe_ignored(p.pid):
+            self.sigpipe_ignored.append(_brief(p))
+
+    def _track_stillness(self, now: float, progress: object) -> None:
+        blocked = bool(self.live) and all(
+            p.waits and all(w in BLOCKED for w in p.waits) for p in self.live
+        )
+        if not blocked:
+            self._still_since, self._fingerprint = None, None
+            return
+        fingerprint = (progress, tuple((p.pid, procfs.io_counters(p.pid)) for p in self.live))
+        if fingerprint != self._fingerprint:
+            self._fingerprint, self._still_since = fingerprint, now
+
+    def stalled(self, now: float) -> bool:
+        return self._still_since is not None and now - self._still_since >= self.stall_window
+
+    def zombies(self) -> list[dict]:
+        """Exited children that a live student process has not waited for."""
+        parents = {p.pid: p for p in self.live}
+        return [
+            {**_brief(z), "parent": z.ppid, "parent_comm": parents[z.ppid].comm}
+            for z in self.all
+            if z.zombie and z.ppid in parents
+        ]
+
+    def live_brief(self) -> list[dict]:
+        return [_brief(p) for p in self.live]
+
+    def waits(self) -> list[dict]:
+        """What each live process waits on, and who else holds the pipe it waits on."""
+        holders = self._pipe_holders()
+        described = []
+        for p in self.live:
+            syscall, fd = procfs.blocked_fd(p.pid)
+            entry = {**_brief(p), "wait": p.waits[0] if p.waits else "other"}
+            entry["main"] = p.pid == self.main_pid
+            if fd is not None:
+                entry["fd"] = fd
+                pipe = next((f.pipe for f in procfs.open_files(p.pid) if f.fd == fd), None)
+                if pipe is not None:
+                    entry["pipe"] = pipe
+                    entry["holders"] = holders.get(pipe, [])
+            described.append(entry)
+        return described
+
+    def _pipe_holders(self) -> dict[int, list[dict]]:
+        table: dict[int, list[dict]] = {}
+        owners = [(self.agent_pid, "grader")] + [(p.pid, p.comm) for p in self.live]
+        for pid, comm in owners:
+            for f in procfs.open_files(pid):
+                if f.pipe is not None:
+                    table.setdefault(f.pipe, []).append(
+                        {"pid": pid, "comm": comm, "fd": f.fd, "mode": f.mode}
+                    )
+        return table
+
