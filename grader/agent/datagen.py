@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
-_WORDS = (
-    "pipe fork exec wait read write close dup signal child parent buffer "
-    "kernel process stream byte order end file descriptor socket"
-).split()
+_WORDS = [
+    "pipe", "fork", "exec", "wait", "read", "write", "close", "dup", "signal", "child",
+    "parent", "buffer", "kernel", "process", "stream", "byte", "order", "file", "socket",
+]  # fmt: skip
 
 
 def generate(kind: str, size: int, seed: int = 0) -> bytes:

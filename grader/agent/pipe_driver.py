@@ -160,7 +160,8 @@ class PipeSession:
 
     def _write_stdin(self) -> None:
         try:
-            self.written += os.write(self.proc.stdin.fileno(), self.stdin_data[self.written :][:CHUNK])
+            chunk = self.stdin_data[self.written : self.written + CHUNK]
+            self.written += os.write(self.proc.stdin.fileno(), chunk)
         except BlockingIOError:
             return
         except BrokenPipeError:
@@ -205,9 +206,10 @@ class PipeSession:
                 self.sel.unregister(stream)
             stream.close()
         self.sel.close()
+        status = self.exit_status
         return {
             "ended_by": self.ended_by,
-            "exit": tree.describe_status(self.exit_status) if self.exit_status is not None else None,
+            "exit": tree.describe_status(status) if status is not None else None,
             "duration": round((self.exited_at or time.monotonic()) - self.started, 4),
             "stdout": {**self.out.to_json(), "closed_early": self.closed_early},
             "stderr": self.err.to_json(),

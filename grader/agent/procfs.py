@@ -179,13 +179,11 @@ def sigpipe_ignored(pid: int) -> bool:
     return False
 
 
-def blocked_fd(pid: int) -> tuple[str, int | None]:
-    """The syscall a blocked process sits in and its descriptor argument, if known."""
-    text = _read(f"/proc/{pid}/syscall")
-    if not text or text.split()[0] in ("running", "-1"):
-        return "", None
-    parts = text.split()
-    name = _SYSCALLS.get(int(parts[0]), "")
-    if name in ("read", "write", "readv", "writev") and len(parts) > 1:
-        return name, int(parts[1], 16)
-    return name, None
+def blocked_fd(pid: int) -> int | None:
+    """The descriptor a process blocked in read/write waits on, if the kernel tells."""
+    parts = (_read(f"/proc/{pid}/syscall") or "").split()
+    if len(parts) < 2 or not parts[0].isdigit():
+        return None  # "running", or no permission
+    if _SYSCALLS.get(int(parts[0])) in ("read", "write", "readv", "writev"):
+        return int(parts[1], 16)
+    return None

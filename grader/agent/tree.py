@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -42,10 +43,8 @@ def kill_all(root: int, rounds: int = 50) -> dict[int, int]:
         live = [p for p in procfs.descendants(root) if not p.zombie]
         for sig in (signal.SIGSTOP, signal.SIGKILL):
             for p in live:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(p.pid, sig)
-                except ProcessLookupError:
-                    pass
         statuses.update(reap())
         if not live and not procfs.descendants(root):
             return statuses

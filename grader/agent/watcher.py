@@ -95,7 +95,7 @@ class TreeWatcher:
         holders = self._pipe_holders()
         described = []
         for p in self.live:
-            syscall, fd = procfs.blocked_fd(p.pid)
+            fd = procfs.blocked_fd(p.pid)
             entry = {**_brief(p), "wait": p.waits[0] if p.waits else "other"}
             entry["main"] = p.pid == self.main_pid
             if fd is not None:
@@ -117,4 +117,3 @@ class TreeWatcher:
                         {"pid": pid, "comm": comm, "fd": f.fd, "mode": f.mode}
                     )
         return table
-
