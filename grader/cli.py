@@ -1,0 +1,173 @@
+"""The `grader` command."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from . import __version__
+from .discover import find_submissions
+from .grade import grade_submission
+from .reference import References, default_cache_dir
+from .report import json_report, terminal
+from .sandbox import LocalSandbox
+from .suite import Suite, SuiteError, load_suite
+
+SUITE_FILE = "grading.yml"
+
+
+def _find_suite(given: Path | None, start: Path) -> Path:
+    if given:
+        return given
+    for folder in (Path.cwd(), *start.resolve().parents, start.resolve()):
+        if (folder / SUITE_FILE).is_file():
+            return folder / SUITE_FILE
+    raise click.UsageError(
+        f"no {SUITE_FILE} found in the current folder or above {start}: pass --suite FILE"
+    )
+
+
+def _load(path: Path) -> Suite:
+    try:
+        return load_suite(path)
+    except SuiteError as e:
+        click.echo(str(e), err=True)
+        sys.exit(2)
+
+
+def _pick_assignment(suite: Suite, path: Path, name: str | None):
+    names = list(suite.assignments)
+    if name:
+        if name not in suite.assignments:
+            raise click.UsageError(
+                f"no assignment {name!r} in the suite (it has {', '.join(names)})"
+            )
+        return suite.assignments[name]
+    resolved = path.resolve()
+    for candidate in (resolved.name, resolved.parent.name):
+        if candidate in suite.assignments:
+            return suite.assignments[candidate]
+    if len(names) == 1:
+        return suite.assignments[names[0]]
+    raise click.UsageError(
+        f"cannot tell which assignment {path} is: name the folder after it or pass "
+        f"--assignment (one of {', '.join(names)})"
+    )
+
+
+def _select(checks: list, patterns: tuple[str, ...]) -> list:
+    if not patterns:
+        return list(checks)
+    wanted = [p for arg in patterns for p in arg.split(",") if p]
+
+    def matches(check_id: str) -> bool:
+        return any(fnmatch.fnmatch(check_id, p) or p in check_id for p in wanted)
+
+    chosen = [c for c in checks if matches(c.id)]
+    if not chosen:
+        raise click.UsageError(f"no check matches -k {' '.join(patterns)}")
+    return chosen
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="grader")
+def main() -> None:
+    """Grade pipe, socket and web-server assignments against a reference implementation."""
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-a", "--assignment", help="Assignment name (default: from the folder name).")
+@click.option(
+    "-k",
+    "patterns",
+    multiple=True,
+    metavar="PATTERN",
+    help="Run only checks whose id contains PATTERN or matches it as a glob.",
+)
+@click.option(
+    "--suite",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"The course suite (default: {SUITE_FILE} here or in a parent folder).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["terminal", "json"]),
+    default="terminal",
+    show_default=True,
+    help="json: one document per submission on stdout.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write each submission's JSON result to OUTPUT/<name>.json.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 when any check did not pass (for CI).")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where reference observations are cached.",
+)
+@click.option("--no-cache", is_flag=True, help="Recompute the reference's observations.")
+def run(
+    path: Path,
+    assignment: str | None,
+    patterns: tuple[str, ...],
+    suite: Path | None,
+    fmt: str,
+    output: Path | None,
+    strict: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
+    """Grade PATH: a submission (a folder with a Makefile) or a folder of submissions."""
+    loaded = _load(_find_suite(suite, path))
+    chosen = _pick_assignment(loaded, path, assignment)
+    checks = _select(chosen.checks, patterns)
+    submissions, batch = find_submissions(path)
+    console = Console(stderr=fmt == "json")
+    cache = None if no_cache else (cache_dir or default_cache_dir())
+    references = References(chosen, LocalSandbox, cache)
+    results = []
+    try:
+        for sub in submissions:
+            if batch:
+                console.print(f"[bold]grading {sub.name}[/bold] ...")
+            result = grade_submission(sub, chosen, checks, LocalSandbox, references)
+            results.append(result)
+            if output:
+                json_report.write(result, output)
+            if fmt == "json":
+                click.echo(json.dumps(result.to_json()))
+            else:
+                terminal.render(result, console)
+    except KeyboardInterrupt:
+        console.print("[red]interrupted[/red]")
+        sys.exit(130)
+    finally:
+        references.close()
+    if batch and fmt == "terminal":
+        terminal.summary(results, console)
+    if strict and not all(r.all_passed for r in results):
+        sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--suite",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=SUITE_FILE,
+    show_default=True,
+)
+def lint(suite: Path) -> None:
+    """Validate the suite without running anything."""
+    loaded = _load(suite)
+    checks = sum(len(a.checks) for a in loaded.assignments.values())
+    click.echo(f"{suite}: ok ({len(loaded.assignments)} assignment(s), {checks} checks)")

@@ -1,0 +1,103 @@
+"""Grading one submission: build it in a sandbox, run every check, judge against the reference."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from .discover import Submission
+from .judge import judge
+from .judge.stimulus import describe
+from .reference import References
+from .requests import agent_request
+from .results import BuildSummary, SubmissionResult
+from .sandbox import Sandbox, SandboxError
+from .verdict import CheckResult, Finding, Verdict
+
+
+def _unjudged(check, verdict: Verdict, finding: Finding) -> CheckResult:
+    return CheckResult(
+        id=check.id,
+        title=check.title,
+        category=check.category,
+        visibility=check.visibility,
+        max_points=check.points,
+        verdict=verdict,
+        finding=finding,
+        stimulus=describe(check.stimulus),
+    )
+
+
+def grade_submission(
+    sub: Submission,
+    assignment,
+    checks: list,
+    open_sandbox: Callable[[Path], Sandbox],
+    references: References,
+) -> SubmissionResult:
+    started = time.monotonic()
+    result = SubmissionResult(
+        submission=sub.name,
+        path=str(sub.path),
+        assignment=assignment.name,
+        sandbox="",
+        build=BuildSummary(ok=False),
+    )
+    try:
+        _grade_into(result, sub, assignment, checks, open_sandbox, references)
+    except SandboxError as e:
+        _fill(result, checks, Verdict.GRADER_ERROR, Finding(f"grader error: {e}"))
+    except Exception:
+        detail = traceback.format_exc(limit=6)
+        _fill(result, checks, Verdict.GRADER_ERROR, Finding("grader error", actual=detail))
+    result.duration = time.monotonic() - started
+    return result
+
+
+def _fill(result: SubmissionResult, checks: list, verdict: Verdict, finding: Finding) -> None:
+    """Give every check not yet judged the same verdict: no check is ever lost."""
+    done = {c.id for c in result.checks}
+    result.checks += [_unjudged(c, verdict, finding) for c in checks if c.id not in done]
+
+
+def _grade_into(result, sub, assignment, checks, open_sandbox, references) -> None:
+    if not sub.has_makefile:
+        result.build = BuildSummary(ok=False, errors=f"no Makefile in {sub.path}")
+        _fill(result, checks, Verdict.BUILD_FAILED, Finding("no Makefile: nothing to build"))
+        return
+    box = open_sandbox(sub.path)
+    result.sandbox = box.kind
+    try:
+        built = box.build(assignment.build, assignment.limits_for(None).model_dump(mode="json"))
+        result.build = BuildSummary(built.ok, built.status, round(built.duration, 3))
+        if not built.ok:
+            why = "the build timed out" if built.timed_out else f"`{assignment.build}` failed"
+            result.build.errors = built.first_errors()
+            _fill(result, checks, Verdict.BUILD_FAILED, Finding(why, actual=result.build.errors))
+            return
+        missing = [p for p in assignment.programs if not box.has_program(p)]
+        if missing:
+            result.build.errors = "the build did not produce: " + ", ".join(missing)
+        for check in checks:
+            result.checks.append(_run_one(check, assignment, box, references, missing))
+    finally:
+        box.close()
+
+
+def _run_one(check, assignment, box: Sandbox, references: References, missing) -> CheckResult:
+    program = check.stimulus.program
+    if program in missing:
+        return _unjudged(
+            check,
+            Verdict.BUILD_FAILED,
+            Finding(f"`{assignment.build}` did not produce the program ./{program}"),
+        )
+    limits = assignment.limits_for(check)
+    try:
+        reference = references.observe(check, limits, box.kind)
+    except SandboxError as e:
+        return _unjudged(check, Verdict.GRADER_ERROR, Finding(f"grader error: {e}"))
+    student = box.run_check(agent_request(check, limits, box), limits.wall_time)
+    return judge(check, limits, student, reference)

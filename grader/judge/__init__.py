@@ -1,0 +1,5 @@
+"""Judging: a student's observation against the reference's, to a verdict and a diagnosis."""
+
+from .judge import judge
+
+__all__ = ["judge"]

@@ -1,0 +1,158 @@
+"""Likely causes, in words a student can act on, from what the agent saw in /proc."""
+
+from __future__ import annotations
+
+SIGNALS = {
+    "SIGSEGV": "segmentation fault: an invalid memory access (NULL or dangling pointer, "
+    "array written past its end)",
+    "SIGABRT": "abort: an assertion failed or the C library found corrupted memory",
+    "SIGBUS": "bus error: an invalid memory access",
+    "SIGFPE": "arithmetic error, such as a division by zero",
+    "SIGPIPE": "killed by SIGPIPE: it wrote to a pipe that nobody reads any more",
+    "SIGKILL": "killed",
+    "SIGILL": "illegal instruction",
+}
+
+
+def _who(p: dict) -> str:
+    return f"`{p['comm']}` (pid {p['pid']})"
+
+
+def _fds(holders: list[dict]) -> str:
+    return ", ".join(f"{_who(h)} fd {h['fd']}" for h in holders)
+
+
+def stall(info: dict, ended_by: str, program: str) -> list[str]:
+    """Explain a tree that stopped moving (deadlock) or ran out of time."""
+    lines: list[str] = []
+    procs = info["processes"]
+    main_waits_child = any(p["main"] and p["wait"] == "child" for p in procs)
+    for p in procs:
+        holders = [h for h in p.get("holders", []) if h["pid"] != p["pid"] or h["fd"] != p["fd"]]
+        writers = [h for h in holders if "w" in h["mode"] and h["comm"] != "grader"]
+        readers = [h for h in holders if "r" in h["mode"] and h["comm"] != "grader"]
+        if p["wait"] == "pipe_read" and writers and not p["main"]:
+            lines.append(_never_eof(p, writers, program))
+        elif p["wait"] == "pipe_write" and not p["main"]:
+            lines.append(_full_pipe(p, readers, program, main_waits_child))
+        elif p["wait"] == "pipe_read" and p["main"] and not info["input_closed"]:
+            continue  # waiting for the next line of input: not a cause
+        elif p["wait"] == "pipe_read" and p["main"] and writers:
+            lines.append(_never_eof(p, writers, program))
+    if not lines and ended_by == "deadline":
+        running = ", ".join(f"{_who(p)} ({_doing(p['wait'])})" for p in procs)
+        lines.append(f"still running when the time ran out: {running}")
+    elif not lines:
+        waits = ", ".join(f"{_who(p)} {_doing(p['wait'])}" for p in procs)
+        lines.append(f"every process was waiting and no byte moved: {waits}")
+    return lines
+
+
+def _doing(wait: str) -> str:
+    return {
+        "pipe_read": "waiting to read a pipe",
+        "pipe_write": "waiting to write a full pipe",
+        "child": "waiting for a child",
+        "sleep": "sleeping",
+        "running": "running",
+    }.get(wait, "waiting")
+
+
+def _never_eof(p: dict, writers: list[dict], program: str) -> str:
+    own = [w for w in writers if w["pid"] == p["pid"]]
+    parents = [w for w in writers if w["comm"] == program and w["pid"] != p["pid"]]
+    others = [w for w in writers if w not in own and w not in parents]
+    start = f"{_who(p)} never saw end-of-file: "
+    if parents:
+        inherited = f", and it inherited a copy itself ({_fds(own)})" if own else ""
+        return (
+            f"{start}a write end of its input pipe is still open in your {program} "
+            f"({_fds(parents)}){inherited}; close both pipe ends in the parent right after "
+            "forking each stage"
+        )
+    if own:
+        return (
+            f"{start}it holds the write end of its own input pipe ({_fds(own)}); close every "
+            "pipe descriptor in the child after dup2, before exec"
+        )
+    return f"{start}the write end of its input pipe is still open in {_fds(others)}"
+
+
+def _full_pipe(p: dict, readers: list[dict], program: str, main_waits_child: bool) -> str:
+    if readers and all(r["comm"] == program for r in readers):
+        why = (
+            "the stage that should read it has exited or was never started, and only your "
+            f"{program} still holds the read end ({_fds(readers)})"
+        )
+        fix = (
+            "start every stage before waiting for any, and close the read end in the parent "
+            "so that the writer gets SIGPIPE once its reader is gone"
+        )
+        if main_waits_child:
+            why += f" while your {program} waits for a child"
+        return f"{_who(p)} is blocked writing a full pipe: {why}; {fix}"
+    if readers:
+        return f"{_who(p)} is blocked writing a full pipe that {_fds(readers)} do not read"
+    return f"{_who(p)} is blocked writing a full pipe that nobody reads"
+
+
+def zombies(found: list[dict]) -> str:
+    names = ", ".join(_who(z) for z in found)
+    parents = sorted({z["parent_comm"] for z in found})
+    return (
+        f"{len(found)} exited child(ren) never waited for: {names} (zombies of "
+        f"{', '.join(parents)}); wait for every child you fork, not only the last stage"
+    )
+
+
+def stray(found: list[dict], program: str) -> str:
+    names = ", ".join(_who(p) for p in found)
+    return (
+        f"still running after {program} exited: {names}; a parent must wait for its "
+        "children before it exits"
+    )
+
+
+def leaked(found: list[dict]) -> str:
+    fds = ", ".join(
+        f"{_who(f)} fd {f['fd']} ({'read' if f['mode'] == 'r' else 'write'} end of a pipe)"
+        for f in found[:6]
+    )
+    return (
+        f"pipe descriptors leaked into programs you started: {fds}; close every pipe "
+        "descriptor in the child after dup2 and before exec"
+    )
+
+
+def sigpipe_ignored(found: list[dict], program: str) -> str:
+    names = ", ".join(_who(p) for p in found[:6])
+    return (
+        f"SIGPIPE was ignored in programs started by your {program}: {names}; they inherited "
+        "SIG_IGN, so an early reader's exit does not stop them: leave SIGPIPE at its default "
+        "(or restore SIG_DFL in the child before exec)"
+    )
+
+
+def broken_pipe() -> str:
+    return (
+        "a program reported 'Broken pipe' (EPIPE) instead of being stopped by SIGPIPE: "
+        "is SIGPIPE ignored in the programs you start?"
+    )
+
+
+def nul_bytes(count: int) -> str:
+    return (
+        f"your output contains {count} NUL byte(s) ('\\0') that the reference does not write: "
+        "are you writing a C string's terminator (strlen + 1 bytes)?"
+    )
+
+
+def concurrency(student: int, reference: int) -> str:
+    return (
+        f"at most {student} program(s) of the pipeline ran at the same time; the reference ran "
+        f"{reference}: start every stage before waiting for any"
+    )
+
+
+def crashed(signal: str) -> str:
+    return f"{signal}: {SIGNALS.get(signal, 'killed by a signal')}"

@@ -1,0 +1,63 @@
+"""Comparing two output streams from their digests, and showing where they part."""
+
+from __future__ import annotations
+
+import base64
+
+
+def head(digest: dict) -> bytes:
+    return base64.b64decode(digest["head"])
+
+
+def show(data: bytes, limit: int = 120) -> str:
+    """Bytes as a student can read them: escapes for NUL, newline and other controls."""
+    text = data[:limit].decode("utf-8", "backslashreplace")
+    text = text.encode("unicode_escape").decode("ascii").replace("\\\\x", "\\x")
+    quoted = '"' + repr(text)[1:-1].replace("\\\\", "\\") + '"'
+    return quoted + ("..." if len(data) > limit else "")
+
+
+def _size(n: int) -> str:
+    return f"{n} byte" + ("" if n == 1 else "s")
+
+
+def summary(digest: dict) -> str:
+    if digest["size"] == 0:
+        return "nothing"
+    return f"{_size(digest['size'])}: {show(head(digest), 80)}"
+
+
+def divergence(actual: dict, expected: dict) -> str | None:
+    """Where the student's stream first differs from the reference's, or None if equal."""
+    if actual["sha256"] == expected["sha256"]:
+        return None
+    a, e = head(actual), head(expected)
+    common = min(len(a), len(e))
+    at = next((i for i in range(common) if a[i] != e[i]), None)
+    if at is None and len(a) != len(e):
+        at = common  # the shorter stream ends inside the window both heads cover
+    if at is not None:
+        return _at_offset(a, e, at, actual["size"], expected["size"])
+    return _by_block(actual, expected)
+
+
+def _at_offset(a: bytes, e: bytes, at: int, a_size: int, e_size: int) -> str:
+    line = e[:at].count(b"\n") + 1
+    start = e.rfind(b"\n", 0, at) + 1
+    where = f"byte {at} (line {line}, column {at - start + 1})"
+    if at >= a_size:
+        return f"your output ends at {where}; the reference goes on with {show(e[at:], 60)}"
+    if at >= e_size:
+        return f"the reference ends at {where}; yours goes on with {show(a[at:], 60)}"
+    a_line = a[start : a.find(b"\n", at) + 1 or len(a)]
+    e_line = e[start : e.find(b"\n", at) + 1 or len(e)]
+    return f"first difference at {where}: expected {show(e_line)}, got {show(a_line)}"
+
+
+def _by_block(actual: dict, expected: dict) -> str:
+    size = expected["block_size"]
+    for k, (x, y) in enumerate(zip(actual["blocks"], expected["blocks"], strict=False)):
+        if x != y:
+            return f"first difference within bytes {k * size}-{(k + 1) * size - 1}"
+    shorter = min(len(actual["blocks"]), len(expected["blocks"]))
+    return f"the outputs agree up to byte {max(0, shorter - 1) * size} and then differ in length"

@@ -1,0 +1,95 @@
+"""The terminal report: a table per submission, then the details of every failure."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..results import SubmissionResult
+from ..verdict import CheckResult, Verdict
+
+STYLE = {
+    Verdict.PASS: "green",
+    Verdict.FAIL: "red",
+    Verdict.TIMEOUT: "yellow",
+    Verdict.CRASHED: "magenta",
+    Verdict.BUILD_FAILED: "red",
+    Verdict.LIMIT_EXCEEDED: "yellow",
+    Verdict.GRADER_ERROR: "cyan",
+}
+
+
+def _points(x: float) -> str:
+    return f"{x:g}"
+
+
+def table(result: SubmissionResult) -> Table:
+    title = (
+        f"{result.submission} · {result.assignment} · "
+        f"{_points(result.score)}/{_points(result.max_score)} points"
+    )
+    t = Table(title=title, title_justify="left", expand=False)
+    t.add_column("check")
+    t.add_column("points", justify="right")
+    t.add_column("verdict")
+    t.add_column("reason", overflow="fold")
+    for c in result.checks:
+        t.add_row(
+            c.id,
+            f"{_points(c.points)}/{_points(c.max_points)}",
+            Text(str(c.verdict), style=STYLE[c.verdict]),
+            c.reason,
+        )
+    return t
+
+
+def details(c: CheckResult) -> Panel:
+    f = c.finding
+    lines = Text()
+    lines.append(f"{c.title}\n", style="bold")
+    lines.append(f"{c.verdict}: {f.reason if f else ''}\n", style=STYLE[c.verdict])
+    lines.append(f"stimulus: {c.stimulus}\n")
+    if f:
+        for label, value in (
+            ("expected", f.expected),
+            ("got", f.actual),
+            ("where", f.divergence),
+        ):
+            if value:
+                lines.append(f"{label}: ", style="bold")
+                lines.append(f"{value}\n")
+        for d in f.diagnosis:
+            lines.append("likely cause: ", style="bold")
+            lines.append(f"{d}\n")
+    if c.hint:
+        lines.append("hint: ", style="bold")
+        lines.append(f"{c.hint}\n")
+    return Panel(lines, title=c.id, title_align="left", border_style=STYLE[c.verdict])
+
+
+def render(result: SubmissionResult, console: Console) -> None:
+    console.print(table(result))
+    if result.build.errors and not result.build.ok:
+        console.print(Panel(result.build.errors, title="build", border_style="red"))
+    failures = [details(c) for c in result.checks if c.verdict is not Verdict.PASS]
+    if failures and any(c.verdict is not Verdict.BUILD_FAILED for c in result.checks):
+        console.print(Group(*failures))
+    console.print()
+
+
+def summary(results: list[SubmissionResult], console: Console) -> None:
+    """One line per submission, after a batch."""
+    t = Table(title="summary", title_justify="left")
+    for col in ("submission", "points", "passed", "build"):
+        t.add_column(col, justify="right" if col in ("points", "passed") else "left")
+    for r in results:
+        passed = sum(c.verdict is Verdict.PASS for c in r.checks)
+        t.add_row(
+            r.submission,
+            f"{_points(r.score)}/{_points(r.max_score)}",
+            f"{passed}/{len(r.checks)}",
+            "ok" if r.build.ok else Text("failed", style="red"),
+        )
+    console.print(t)

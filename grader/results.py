@@ -1,0 +1,60 @@
+"""The result of grading one submission, and its stable JSON form (docs/json-format.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import __version__
+from .verdict import CheckResult, Verdict
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class BuildSummary:
+    ok: bool
+    status: int | None = None
+    duration: float = 0.0
+    errors: str = ""  # the compiler's first errors, or why nothing was built
+
+
+@dataclass
+class SubmissionResult:
+    submission: str  # the folder's name: the student
+    path: str
+    assignment: str
+    sandbox: str
+    build: BuildSummary
+    checks: list[CheckResult] = field(default_factory=list)
+    duration: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(c.points for c in self.checks)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_points for c in self.checks)
+
+    @property
+    def all_passed(self) -> bool:
+        return all(c.verdict is Verdict.PASS for c in self.checks)
+
+    @property
+    def grader_errors(self) -> int:
+        return sum(c.verdict is Verdict.GRADER_ERROR for c in self.checks)
+
+    def to_json(self) -> dict:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "grader_version": __version__,
+            "submission": self.submission,
+            "path": self.path,
+            "assignment": self.assignment,
+            "sandbox": self.sandbox,
+            "score": self.score,
+            "max_score": self.max_score,
+            "duration": round(self.duration, 3),
+            "build": vars(self.build),
+            "checks": [c.to_json() for c in self.checks],
+        }

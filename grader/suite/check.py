@@ -1,0 +1,58 @@
+"""A graded check. `Check` is a union discriminated by `driver`, one model per driver.
+
+A new driver ("socket", "http") is a CheckBase subclass with `driver: Literal[...]` and its
+own stimulus model, added to `Check` and `CHECK_MODELS`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter
+
+from grader.suite.base import SuiteModel
+from grader.suite.fields import AnyText, CheckId, Points, Text
+from grader.suite.limits import Limits
+from grader.suite.stimulus import PipeStimulus
+
+Category = Literal["correctness", "ordering", "eof", "sigpipe", "concurrency", "hygiene"]
+Visibility = Literal["visible", "hidden"]
+Stream = Literal["stdout", "stderr", "exit_status"]
+Requirement = Literal[
+    "children_reaped",
+    "no_fd_leak",
+    "no_stray_processes",
+    "concurrent_stages",
+    "sigpipe_default",
+]
+
+
+class CheckBase(SuiteModel):
+    """Fields every check has, whatever its driver."""
+
+    id: CheckId
+    title: Text
+    points: Points
+    visibility: Visibility = "visible"
+    category: Category
+    compare: list[Stream] = Field(default_factory=lambda: ["stdout", "exit_status"])
+    require: list[Requirement] = Field(default_factory=list)
+    limits: Limits | None = None
+    hint: AnyText | None = None  # the instructor's advice, shown when the check fails
+
+
+class PipeCheck(CheckBase):
+    driver: Literal["pipe"]
+    stimulus: PipeStimulus
+
+
+Check = Annotated[PipeCheck, Field(discriminator="driver")]
+
+CHECK_MODELS: dict[str, type[CheckBase]] = {"pipe": PipeCheck}
+
+_check_adapter: TypeAdapter[Check] = TypeAdapter(Check)
+
+
+def parse_check(data: Any) -> Check:
+    """Rebuild a check from `check.model_dump(mode="json")`, e.g. in a worker process."""
+    return _check_adapter.validate_python(data)

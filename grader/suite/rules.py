@@ -1,0 +1,102 @@
+"""Rules that span several keys, which the models cannot check on their own.
+
+They run on the raw YAML data, so they are reported together with type errors
+elsewhere in the file instead of waiting for those to be fixed first.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.suite.describe import container_name
+from grader.suite.locate import YamlPath
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: YamlPath  # where the mistake is: the value at this path
+    message: str
+    hint: str | None
+
+
+def check_rules(data: Any, root: Path, line_of: Callable[[YamlPath], int]) -> list[Finding]:
+    """Findings for every assignment; `root` is the folder holding grading.yml."""
+    assignments = data.get("assignments") if isinstance(data, dict) else None
+    if not isinstance(assignments, dict):
+        return []
+    findings: list[Finding] = []
+    for name, assignment in assignments.items():
+        if isinstance(assignment, dict):
+            where: YamlPath = ("assignments", name)
+            findings += _reference_exists(assignment, where, root)
+            findings += _programs_known(assignment, name, where)
+            findings += _unique_check_ids(assignment, where, line_of)
+    return findings
+
+
+def _reference_exists(assignment: dict, where: YamlPath, root: Path) -> list[Finding]:
+    reference = assignment.get("reference")
+    if not isinstance(reference, str) or not reference:
+        return []
+    folder = (root / reference).resolve()
+    if folder.is_dir():
+        return []
+    if folder.exists():
+        message = f"reference '{reference}' is not a folder"
+    else:
+        message = f"reference folder '{reference}' does not exist"
+    hint = f"looked for {folder}; the path is relative to the folder holding grading.yml"
+    return [Finding((*where, "reference"), message, hint)]
+
+
+def _checks(assignment: dict, where: YamlPath) -> Iterator[tuple[YamlPath, dict]]:
+    checks = assignment.get("checks")
+    if isinstance(checks, list):
+        for index, check in enumerate(checks):
+            if isinstance(check, dict):
+                yield (*where, "checks", index), check
+
+
+def _programs_known(assignment: dict, name: Any, where: YamlPath) -> list[Finding]:
+    programs = assignment.get("programs")
+    if not isinstance(programs, list) or not all(isinstance(p, str) for p in programs):
+        return []  # the models report a malformed list
+    findings = []
+    for check_path, check in _checks(assignment, where):
+        stimulus = check.get("stimulus")
+        program = stimulus.get("program") if isinstance(stimulus, dict) else None
+        if not isinstance(program, str) or program in programs:
+            continue
+        owner = container_name(check_path, {"assignments": {name: assignment}})
+        hint = f"the programs of assignment '{name}' are: {', '.join(programs)}"
+        close = difflib.get_close_matches(program, programs, n=1)
+        if close:
+            hint = f"did you mean '{close[0]}'? {hint}"
+        else:
+            hint += f"; add '{program}' to programs if the students build it"
+        message = f"unknown program '{program}' in {owner}"
+        findings.append(Finding((*check_path, "stimulus", "program"), message, hint))
+    return findings
+
+
+def _unique_check_ids(
+    assignment: dict, where: YamlPath, line_of: Callable[[YamlPath], int]
+) -> list[Finding]:
+    first: dict[str, YamlPath] = {}
+    findings = []
+    for check_path, check in _checks(assignment, where):
+        check_id = check.get("id")
+        if not isinstance(check_id, str):
+            continue
+        if check_id not in first:
+            first[check_id] = (*check_path, "id")
+            continue
+        line = line_of(first[check_id])
+        message = f"duplicate check id '{check_id}' (first defined at line {line})"
+        hint = "every check of an assignment needs its own id; rename one of them"
+        findings.append(Finding((*check_path, "id"), message, hint))
+    return findings

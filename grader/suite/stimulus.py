@@ -1,0 +1,20 @@
+"""What a check feeds to the student's program, one model per driver."""
+
+from __future__ import annotations
+
+from pydantic import Field, StrictStr
+
+from grader.suite.base import SuiteModel
+from grader.suite.data import Data
+from grader.suite.fields import Bytes, FileName, ProgramName
+
+
+class PipeStimulus(SuiteModel):
+    """Run one program with arguments, stdin and files, connected through pipes."""
+
+    program: ProgramName  # must also be listed in the assignment's programs (rules.py)
+    args: list[StrictStr] = Field(default_factory=list)
+    stdin: Data = ""
+    files: dict[FileName, Data] = Field(default_factory=dict)
+    # Read this many bytes of stdout, then close the pipe: tests programs against early readers.
+    read_limit: Bytes | None = None

@@ -1,0 +1,55 @@
+"""Verdicts and the result of one check: the vocabulary every report speaks."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    TIMEOUT = "timeout"
+    CRASHED = "crashed"
+    BUILD_FAILED = "build-failed"
+    LIMIT_EXCEEDED = "limit-exceeded"
+    GRADER_ERROR = "grader-error"  # our fault: never counted against the student
+
+
+@dataclass
+class Finding:
+    """Why a check did not pass: what was expected, what happened, and what to do."""
+
+    reason: str  # one line, for the table
+    expected: str | None = None
+    actual: str | None = None
+    divergence: str | None = None  # where student and reference first part ways
+    diagnosis: list[str] = field(default_factory=list)  # likely causes, in actionable words
+
+
+@dataclass
+class CheckResult:
+    id: str
+    title: str
+    category: str
+    visibility: str
+    max_points: float
+    verdict: Verdict
+    finding: Finding | None = None
+    stimulus: str = ""
+    hint: str | None = None
+    duration: float | None = None
+
+    @property
+    def points(self) -> float:
+        return self.max_points if self.verdict is Verdict.PASS else 0.0
+
+    @property
+    def reason(self) -> str:
+        return self.finding.reason if self.finding else ""
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["verdict"] = str(self.verdict)
+        data["points"] = self.points
+        return data
