@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,26 +9,14 @@ import pytest
 from grader.discover import Submission
 from grader.grade import grade_submission
 from grader.reference import References
-from grader.results import SubmissionResult
 from grader.sandbox import LocalSandbox
 from grader.suite import Suite, load_suite
-
-ROOT = Path(__file__).resolve().parent.parent
-SUBMISSIONS = ROOT / "tests" / "submissions"
+from tests.support import ROOT
 
 
 @pytest.fixture(scope="session")
 def suite() -> Suite:
     return load_suite(ROOT / "grading.yml")
-
-
-def known_bad(assignment: str, bug: str, into: Path) -> Path:
-    """A copy of the reference with one bug applied from tests/submissions/<hw>/<bug>/bug.patch."""
-    target = into / bug
-    shutil.copytree(ROOT / "reference" / assignment, target, ignore=shutil.ignore_patterns("*.o"))
-    patch = SUBMISSIONS / assignment / bug / "bug.patch"
-    subprocess.run(["patch", "-s", "-p1", "-i", str(patch)], cwd=target, check=True)
-    return target
 
 
 @pytest.fixture(scope="session")
@@ -45,16 +31,10 @@ def grade(suite: Suite, reference_cache: Path):
 
     def run(folder: Path, assignment: str = "hw1", only: list[str] | None = None):
         a = suite.assignments[assignment]
-        refs = references.setdefault(
-            assignment, References(a, LocalSandbox, reference_cache)
-        )
+        refs = references.setdefault(assignment, References(a, LocalSandbox, reference_cache))
         checks = [c for c in a.checks if only is None or c.id in only]
         return grade_submission(Submission(folder.name, folder), a, checks, LocalSandbox, refs)
 
     yield run
     for refs in references.values():
         refs.close()
-
-
-def verdicts(result: SubmissionResult) -> dict[str, str]:
-    return {c.id: str(c.verdict) for c in result.checks}

@@ -1,0 +1,86 @@
+"""hw1 end to end: the reference passes everything; each known-bad submission fails exactly
+the checks its bug breaks, with the verdict and the diagnosis that name the cause."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import ROOT, SUBMISSIONS, known_bad, verdicts
+
+# bug -> {check id: (verdict, words the reason or diagnosis must contain)}
+EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
+    "write-end-open": {
+        cid: ("timeout", "still open in your shell")
+        for cid in (
+            "shell-two-stages",
+            "shell-order",
+            "shell-64k-plus-1",
+            "shell-large",
+            "shell-eof",
+            "shell-three-plus-stages",
+            "shell-redirect",
+            "shell-builtins",
+        )
+    }
+    | {"shell-no-fd-leak": ("fail", "(write end of a pipe)")},
+    "sequential-stages": {
+        cid: ("timeout", "blocked writing a full pipe")
+        for cid in ("shell-64k-plus-1", "shell-large", "shell-eof", "shell-early-reader")
+    }
+    | {"shell-concurrent": ("fail", "start every stage before waiting for any")},
+    "read-end-open": {
+        "shell-early-reader": ("timeout", "only your shell still holds the read end"),
+        "shell-no-fd-leak": ("fail", "(read end of a pipe)"),
+    },
+    "no-wait": {"shell-reaps-children": ("fail", "never waited for")},
+    "fd-leak": {"shell-no-fd-leak": ("fail", "close every pipe descriptor in the child")},
+    "nul-terminator": {
+        "pipemsg-tiny": ("fail", "C string's terminator"),
+        "pipemsg-64k-plus-1": ("fail", "C string's terminator"),
+        "pipemsg-reaps-child": ("fail", "C string's terminator"),
+        "pipemsg-binary-large": ("fail", "stdout differs from the reference"),
+    },
+    "sigpipe-ignored": {
+        "shell-early-reader": ("fail", "Broken pipe"),
+        "shell-sigpipe-default": ("fail", "inherited SIG_IGN"),
+    },
+    "crash": {
+        cid: ("crashed", "SIGSEGV")
+        for cid in (
+            "shell-large",
+            "shell-eof",
+            "shell-three-plus-stages",
+            "shell-concurrent",
+            "shell-builtins",
+            "shell-reaps-children",
+            "shell-no-fd-leak",
+        )
+    },
+}
+
+
+def _words(check) -> str:
+    f = check.finding
+    return " ".join([f.reason, *(f.diagnosis or [])]) if f else ""
+
+
+def test_every_known_bad_submission_has_expectations():
+    assert sorted(p.name for p in (SUBMISSIONS / "hw1").iterdir()) == sorted(EXPECTED)
+
+
+def test_reference_passes_every_check(grade):
+    result = grade(ROOT / "reference" / "hw1")
+    assert result.build.ok
+    assert {v for v in verdicts(result).values()} == {"pass"}
+    assert result.score == result.max_score
+
+
+@pytest.mark.parametrize("bug", sorted(EXPECTED))
+def test_known_bad_submission(bug, grade, tmp_path):
+    result = grade(known_bad("hw1", bug, tmp_path))
+    failed = {c.id: c for c in result.checks if str(c.verdict) != "pass"}
+    assert sorted(failed) == sorted(EXPECTED[bug]), verdicts(result)
+    for cid, (verdict, words) in EXPECTED[bug].items():
+        assert str(failed[cid].verdict) == verdict, (cid, _words(failed[cid]))
+        assert words in _words(failed[cid]), (cid, _words(failed[cid]))
+        assert failed[cid].points == 0

@@ -1,0 +1,29 @@
+"""Helpers shared by the tests: where things are, and known-bad submissions made from patches."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from grader.results import SubmissionResult
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMISSIONS = ROOT / "tests" / "submissions"
+
+
+def from_patch(assignment: str, patch: Path, into: Path) -> Path:
+    """A copy of reference/<assignment> with one bug applied from a patch file."""
+    target = into / patch.parent.name
+    shutil.copytree(ROOT / "reference" / assignment, target, ignore=shutil.ignore_patterns("*.o"))
+    subprocess.run(["patch", "-s", "-p1", "-i", str(patch)], cwd=target, check=True)
+    return target
+
+
+def known_bad(assignment: str, bug: str, into: Path) -> Path:
+    """tests/submissions/<assignment>/<bug>/bug.patch applied to the reference."""
+    return from_patch(assignment, SUBMISSIONS / assignment / bug / "bug.patch", into)
+
+
+def verdicts(result: SubmissionResult) -> dict[str, str]:
+    return {c.id: str(c.verdict) for c in result.checks}
