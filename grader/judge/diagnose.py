@@ -154,5 +154,12 @@ def concurrency(student: int, reference: int) -> str:
     )
 
 
+def not_started(program: str) -> str:
+    return (
+        f"fewer programs ran than the command line names, so your {program} could not be "
+        "checked for this: does it run every stage of a pipeline?"
+    )
+
+
 def crashed(signal: str) -> str:
     return f"{signal}: {SIGNALS.get(signal, 'killed by a signal')}"

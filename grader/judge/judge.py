@@ -107,9 +107,22 @@ def _compare(check, s: dict, r: dict) -> list[Finding]:
     return found
 
 
+# Requirements judged on the programs a check starts: vacuous unless those programs ran.
+_ON_PROGRAMS = ("no_fd_leak", "sigpipe_default")
+
+
 def _requirements(check, s: dict, r: dict, program: str) -> list[Finding]:
     procs, ref = s["processes"], r["processes"]
     found = []
+    if set(_ON_PROGRAMS) & set(check.require) and len(procs["execs"]) < len(ref["execs"]):
+        found.append(
+            Finding(
+                f"{program} did not start the programs of the command line",
+                expected=f"{len(ref['execs'])} programs started",
+                actual=f"{len(procs['execs'])} seen",
+                diagnosis=[diagnose.not_started(program)],
+            )
+        )
     if "children_reaped" in check.require and procs["zombies"]:
         found.append(Finding("children not reaped", diagnosis=[diagnose.zombies(procs["zombies"])]))
     if "no_stray_processes" in check.require and procs["stray"]:

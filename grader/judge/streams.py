@@ -9,12 +9,15 @@ def head(digest: dict) -> bytes:
     return base64.b64decode(digest["head"])
 
 
+_ESCAPES = {0: "\\0", 9: "\\t", 10: "\\n", 13: "\\r", 34: '\\"', 92: "\\\\"}
+
+
 def show(data: bytes, limit: int = 120) -> str:
-    """Bytes as a student can read them: escapes for NUL, newline and other controls."""
-    text = data[:limit].decode("utf-8", "backslashreplace")
-    text = text.encode("unicode_escape").decode("ascii").replace("\\\\x", "\\x")
-    quoted = '"' + repr(text)[1:-1].replace("\\\\", "\\") + '"'
-    return quoted + ("..." if len(data) > limit else "")
+    """Bytes as a student can read them: printable ASCII as is, the rest escaped."""
+    text = "".join(
+        _ESCAPES.get(b, chr(b) if 32 <= b < 127 else f"\\x{b:02x}") for b in data[:limit]
+    )
+    return f'"{text}"' + ("..." if len(data) > limit else "")
 
 
 def _size(n: int) -> str:
