@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -12,10 +13,11 @@ from rich.console import Console
 
 from . import __version__
 from .discover import find_submissions
-from .grade import grade_submission
+from .grade import grade_submission, sandbox_limits
 from .reference import References, default_cache_dir
 from .report import json_report, terminal
-from .sandbox import LocalSandbox
+from .sandbox import SandboxError, containers, docker_sandbox, image
+from .sandbox.choose import Choice, NoSandbox, choose
 from .suite import Suite, SuiteError, load_suite
 
 SUITE_FILE = "grading.yml"
@@ -116,6 +118,14 @@ def main() -> None:
     help="Where reference observations are cached.",
 )
 @click.option("--no-cache", is_flag=True, help="Recompute the reference's observations.")
+@click.option(
+    "--sandbox",
+    type=click.Choice(["auto", "docker", "local"]),
+    default="auto",
+    show_default=True,
+    help="auto: Docker when a daemon answers; a single submission may fall back to local "
+    "(with a warning), a batch never does.",
+)
 def run(
     path: Path,
     assignment: str | None,
@@ -126,6 +136,7 @@ def run(
     strict: bool,
     cache_dir: Path | None,
     no_cache: bool,
+    sandbox: str,
 ) -> None:
     """Grade PATH: a submission (a folder with a Makefile) or a folder of submissions."""
     loaded = _load(_find_suite(suite, path))
@@ -133,14 +144,17 @@ def run(
     checks = _select(chosen.checks, patterns)
     submissions, batch = find_submissions(path)
     console = Console(stderr=fmt == "json")
+    box = _sandbox(sandbox, batch, sandbox_limits(chosen, checks), console)
     cache = None if no_cache else (cache_dir or default_cache_dir())
-    references = References(chosen, LocalSandbox, cache)
+    references = References(chosen, box.reference, cache)
     results = []
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
     try:
         for sub in submissions:
             if batch:
                 console.print(f"[bold]grading {sub.name}[/bold] ...")
-            result = grade_submission(sub, chosen, checks, LocalSandbox, references)
+            result = grade_submission(sub, chosen, checks, box.student, references)
             results.append(result)
             if output:
                 json_report.write(result, output)
@@ -153,10 +167,73 @@ def run(
         sys.exit(130)
     finally:
         references.close()
+        if box.client is not None:
+            containers.remove_all_mine(box.client)
     if batch and fmt == "terminal":
         terminal.summary(results, console)
     if strict and not all(r.all_passed for r in results):
         sys.exit(1)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # unwinds through every sandbox's cleanup
+
+
+def _sandbox(mode: str, batch: bool, limits: dict, console: Console) -> Choice:
+    try:
+        box = choose(mode, batch, limits, lambda msg: console.print(f"[dim]{msg}[/dim]"))
+    except NoSandbox as e:
+        click.echo(f"grader: {e}", err=True)
+        sys.exit(3)
+    if box.warning:
+        console.print(f"[bold red]WARNING:[/bold red] {box.warning}")
+    return box
+
+
+def _client():
+    try:
+        return docker_sandbox.client()
+    except SandboxError as e:
+        click.echo(f"grader: {e}", err=True)
+        sys.exit(3)
+
+
+@main.group(name="image")
+def image_group() -> None:
+    """Build the grading image (Docker)."""
+
+
+@image_group.command(name="build")
+def image_build() -> None:
+    """Build the grading image unless an identical one exists (bootstraps the base if needed)."""
+    try:
+        click.echo(image.build(_client(), click.echo))
+    except image.ImageError as e:
+        click.echo(f"grader: {e}", err=True)
+        sys.exit(3)
+
+
+@image_group.command(name="bootstrap")
+def image_bootstrap() -> None:
+    """Create the Debian base image offline with debootstrap (needs root)."""
+    try:
+        image.bootstrap(_client(), click.echo)
+    except image.ImageError as e:
+        click.echo(f"grader: {e}", err=True)
+        sys.exit(3)
+
+
+@main.command()
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Also remove containers of runs that may still be going.",
+)
+def clean(everything: bool) -> None:
+    """Remove grading containers left behind by interrupted or crashed runs."""
+    removed = containers.clean(_client(), everything)
+    click.echo(f"removed {removed} container(s)")
 
 
 @main.command()

@@ -17,6 +17,13 @@ from .sandbox import Sandbox, SandboxError
 from .verdict import CheckResult, Finding, Verdict
 
 
+def sandbox_limits(assignment, checks: list) -> dict:
+    """Limits for a sandbox that runs all these checks: the largest of each."""
+    every = [assignment.limits_for(None), *(assignment.limits_for(c) for c in checks)]
+    dumped = [lim.model_dump(mode="json") for lim in every]
+    return {key: max(d[key] for d in dumped) for key in dumped[0]}
+
+
 def _unjudged(check, verdict: Verdict, finding: Finding) -> CheckResult:
     return CheckResult(
         id=check.id,

@@ -22,7 +22,15 @@ def agent_request(check, limits, box: Sandbox) -> dict:
         "stdin": _data(stim.stdin),
         "files": {name: _data(spec) for name, spec in stim.files.items()},
         "read_limit": stim.read_limit,
-        "limits": limits.model_dump(mode="json"),
+        "limits": _limits(limits, box),
         "stall_window": STALL_WINDOW,
-        "user": None,
+        "user": box.user,
+        "cgroup": box.cgroup_limits,
     }
+
+
+def _limits(limits, box: Sandbox) -> dict:
+    values = limits.model_dump(mode="json")
+    if box.rlimit_memory:
+        values["address_space"] = values["memory"]
+    return values

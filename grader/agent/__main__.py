@@ -6,9 +6,9 @@ import json
 import sys
 import traceback
 
-from . import AGENT_VERSION, pipe_driver, tree
+from . import AGENT_VERSION, pipe_driver, setup_driver, tree
 
-DRIVERS = {"pipe": pipe_driver.run}
+DRIVERS = {"pipe": pipe_driver.run, "setup": setup_driver.run, "probe": setup_driver.probe}
 
 
 def main() -> int:

@@ -15,9 +15,13 @@ def preexec(limits: dict, user: dict | None) -> Callable[[], None]:
         # The soft limit sends SIGXCPU (reported as the CPU limit); the hard one is a backstop.
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size"],) * 2)
-        resource.setrlimit(resource.RLIMIT_AS, (limits["memory"],) * 2)
+        if limits.get("address_space"):
+            resource.setrlimit(resource.RLIMIT_AS, (limits["address_space"],) * 2)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_NOFILE, (limits["open_files"],) * 2)
+        # Under memory pressure the kernel should pick student code, not the agent.
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")
         if user:
             os.setgroups([])
             os.setgid(user["gid"])

@@ -7,10 +7,11 @@ import selectors
 import subprocess
 import time
 
-from . import tree
+from . import cgroup, tree
 from .datagen import materialise
 from .digest import StreamDigest
 from .limits import preexec
+from .ownership import chown_tree
 from .watcher import TreeWatcher
 
 TICK = 0.02  # seconds between looks at the process tree
@@ -27,11 +28,7 @@ def prepare_workdir(req: dict) -> str:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(materialise(spec))
-    user = req.get("user")
-    if user:
-        for root, dirs, files in os.walk(cwd):
-            for name in [root, *(os.path.join(root, n) for n in dirs + files)]:
-                os.chown(name, user["uid"], user["gid"])
+    chown_tree(cwd, req.get("user"))
     return cwd
 
 
@@ -39,6 +36,7 @@ def run(req: dict) -> dict:
     cwd = prepare_workdir(req)
     limits = req["limits"]
     env = {"PATH": ENV_PATH, "HOME": cwd, "LC_ALL": "C", "LANG": "C"}
+    counters = cgroup.counters() if req.get("cgroup") else {}
     started = time.monotonic()
     try:
         proc = subprocess.Popen(
@@ -53,8 +51,11 @@ def run(req: dict) -> dict:
             restore_signals=True,  # SIGPIPE back to default: Python ignores it
         )
     except OSError as e:
-        return {"start_error": f"{req['program']}: {e.strerror or e}"}
-    return PipeSession(proc, req, started).drive()
+        return {"start_error": f"{e.filename or req['program']}: {e.strerror or e}"}
+    observation = PipeSession(proc, req, started).drive()
+    if counters:
+        observation["cgroup"] = cgroup.delta(counters, cgroup.counters())
+    return observation
 
 
 class PipeSession:

@@ -1,4 +1,4 @@
-"""Where a submission is built and its checks run: a local temp dir, or (later) a container."""
+"""Where a submission is built and its checks run: a hardened container or a local temp dir."""
 
 from .base import BuildResult, Sandbox, SandboxError
 from .local import LocalSandbox

@@ -1,12 +1,17 @@
-"""The interface every sandbox offers to the grading loop."""
+"""What every sandbox offers the grading loop, and the parts all sandboxes share.
+
+A sandbox holds one submission: it copies it, builds it and runs its checks, always
+through the agent, so local and Docker grading differ only in where the agent runs.
+"""
 
 from __future__ import annotations
 
+import base64
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Protocol
 
-BUILD_LOG_CAP = 64 * 1024
+BUILD_OUTPUT_CAP = 1 << 20  # a build printing more than this is stopped
 
 
 class SandboxError(Exception):
@@ -17,10 +22,10 @@ class SandboxError(Exception):
 class BuildResult:
     ok: bool
     status: int | None  # exit status of the build command; None when it was stopped
-    log: str  # combined output, capped
+    log: str  # the start of its output
     duration: float
     timed_out: bool = False
-    missing: list[str] = field(default_factory=list)  # programs the build did not produce
+    missing: list[str] = field(default_factory=list)
 
     def first_errors(self, lines: int = 12) -> str:
         """The compiler's first errors, else the end of the log."""
@@ -31,17 +36,74 @@ class BuildResult:
         return "\n".join(log[-lines:])
 
 
-class Sandbox(Protocol):
+def _text(digest: dict) -> str:
+    return base64.b64decode(digest["head"]).decode("utf-8", "replace")
+
+
+class Sandbox(ABC):
     kind: str
+    user: dict | None = None  # the identity programs run as; None: whoever runs the grader
+    rlimit_memory = False  # cap memory per process with RLIMIT_AS (no cgroup to do it)
+    cgroup_limits = False  # memory and process limits come from the sandbox's cgroup
 
-    def build(self, command: str, limits: dict) -> BuildResult: ...
+    @abstractmethod
+    def agent(self, request: dict, timeout: float) -> dict:
+        """Run the agent on one request and return its observation."""
 
+    @abstractmethod
     def program_path(self, name: str) -> str: ...
 
+    @abstractmethod
     def has_program(self, name: str) -> bool: ...
 
+    @abstractmethod
     def workdir(self, check_id: str) -> str: ...
 
-    def run_check(self, request: dict, timeout: float) -> dict: ...
-
+    @abstractmethod
     def close(self) -> None: ...
+
+    @property
+    @abstractmethod
+    def source_dir(self) -> str:
+        """Where the submission's copy lives, as the agent sees it."""
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run_check(self, request: dict, timeout: float) -> dict:
+        return self.agent(request, timeout)
+
+    def build(self, command: str, limits: dict) -> BuildResult:
+        """Run the build command through the agent, so a runaway Makefile is stopped too."""
+        request = {
+            "driver": "pipe",
+            "program": "/bin/sh",
+            "args": ["-c", command],
+            "cwd": self.source_dir,
+            "stdin": "",
+            "limits": {
+                **limits,
+                "wall_time": limits["build_time"],
+                "cpu_time": limits["build_time"],
+                "output": BUILD_OUTPUT_CAP,
+            },
+            "stall_window": None,
+            "user": self.user,
+        }
+        obs = self.agent(request, limits["build_time"])
+        if not obs.get("ok"):
+            raise SandboxError(f"the build could not be run: {obs.get('error')}")
+        log = _text(obs["stdout"]) + _text(obs["stderr"])
+        exit = obs["exit"] or {}
+        if obs["ended_by"] == "output_limit":
+            log += f"\n(the build printed more than {BUILD_OUTPUT_CAP} bytes and was stopped)"
+        return BuildResult(
+            ok=obs["ended_by"] == "exit" and exit.get("code") == 0,
+            status=exit.get("code"),
+            log=log,
+            duration=obs["duration"],
+            timed_out=obs["ended_by"] == "deadline",
+        )

@@ -1,0 +1,71 @@
+"""Choosing the sandbox: Docker when a daemon answers, else local where that is safe enough."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from . import containers, docker_sandbox, image
+from .base import Sandbox, SandboxError
+from .docker_sandbox import REFERENCE, STUDENT, DockerSandbox
+from .local import LocalSandbox
+
+GET_DOCKER = (
+    "Install Docker and start its daemon, then run again. On Debian or Ubuntu, as root:\n"
+    "  apt-get install docker.io && dockerd --bridge=none --iptables=false &\n"
+    "(or `systemctl start docker`). The grading image is built on first use; "
+    "`grader image build` builds it ahead of time."
+)
+
+
+class NoSandbox(Exception):
+    """The requested sandbox cannot be had; the message says how to get it."""
+
+
+@dataclass
+class Choice:
+    kind: str
+    student: Callable[[Path], Sandbox]
+    reference: Callable[[Path], Sandbox]
+    warning: str | None = None
+    client: object | None = None
+
+
+def local() -> Choice:
+    return Choice("local", LocalSandbox, LocalSandbox)
+
+
+def choose(mode: str, batch: bool, limits: dict, say: Callable[[str], None]) -> Choice:
+    if mode == "local":
+        return local()
+    try:
+        client = docker_sandbox.client()
+    except SandboxError as e:
+        if mode == "docker" or batch:
+            why = "a batch is only graded in Docker" if batch and mode == "auto" else str(e)
+            raise NoSandbox(f"Docker is not available ({why}).\n{GET_DOCKER}") from e
+        return Choice(
+            "local",
+            LocalSandbox,
+            LocalSandbox,
+            warning=(
+                f"Docker is not available ({e}): grading in the LOCAL sandbox. Your programs "
+                "run unisolated on this machine, with rlimits only; pass --sandbox local to "
+                "silence this, or start Docker for the isolated sandbox."
+            ),
+        )
+    removed = containers.clean(client)
+    if removed:
+        say(f"removed {removed} container(s) left behind by an earlier run")
+    try:
+        name = image.build(client, say)
+    except image.ImageError as e:
+        raise NoSandbox(f"the grading image is not available: {e}") from e
+    return Choice(
+        "docker",
+        partial(DockerSandbox, client, name, limits=limits, user=STUDENT),
+        partial(DockerSandbox, client, name, limits=limits, user=REFERENCE),
+        client=client,
+    )

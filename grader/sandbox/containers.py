@@ -1,0 +1,78 @@
+"""Every container this grader starts is labelled, tracked, and removed: nothing survives a run."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+
+import docker.errors
+
+import docker
+
+LABEL = "grader"  # on every container we create
+OWNER = "grader.owner"  # host:pid of the grader process that created it
+
+_live: set[str] = set()  # ids of containers this process created and has not removed
+_lock = threading.Lock()
+
+
+def owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def labels() -> dict[str, str]:
+    return {LABEL: "1", OWNER: owner()}
+
+
+def track(container_id: str) -> None:
+    with _lock:
+        _live.add(container_id)
+
+
+def remove(client: docker.DockerClient, container_id: str) -> None:
+    with contextlib.suppress(docker.errors.NotFound):
+        client.api.remove_container(container_id, force=True, v=True)
+    with _lock:
+        _live.discard(container_id)
+
+
+def remove_all_mine(client: docker.DockerClient) -> int:
+    """On exit or interruption: remove what this process still has running."""
+    with _lock:
+        ids = list(_live)
+    for cid in ids:
+        with contextlib.suppress(docker.errors.DockerException):
+            remove(client, cid)
+    return len(ids)
+
+
+def _owner_alive(label: str) -> bool:
+    host, _, pid = label.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine's run, or unknown: only `grader clean --all` removes it
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, under another user
+    return True
+
+
+def leftovers(client: docker.DockerClient, everything: bool = False) -> list:
+    """Containers a crashed run left behind (or, with everything, all of ours)."""
+    found = client.containers.list(all=True, filters={"label": LABEL})
+    if everything:
+        return found
+    return [c for c in found if not _owner_alive(c.labels.get(OWNER, ""))]
+
+
+def clean(client: docker.DockerClient, everything: bool = False) -> int:
+    gone = 0
+    for c in leftovers(client, everything):
+        with contextlib.suppress(docker.errors.NotFound):
+            c.remove(force=True, v=True)
+            gone += 1
+    return gone
