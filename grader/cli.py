@@ -144,31 +144,30 @@ def run(
     checks = _select(chosen.checks, patterns)
     submissions, batch = find_submissions(path)
     console = Console(stderr=fmt == "json")
-    box = _sandbox(sandbox, batch, sandbox_limits(chosen, checks), console)
     cache = None if no_cache else (cache_dir or default_cache_dir())
-    references = References(chosen, box.reference, cache)
-    results = []
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGHUP, _interrupt)
+    results = []
     try:
-        for sub in submissions:
-            if batch:
-                console.print(f"[bold]grading {sub.name}[/bold] ...")
-            result = grade_submission(sub, chosen, checks, box.student, references)
-            results.append(result)
-            if output:
-                json_report.write(result, output)
-            if fmt == "json":
-                click.echo(json.dumps(result.to_json()))
-            else:
-                terminal.render(result, console)
+        with (
+            _sandbox(sandbox, batch, sandbox_limits(chosen, checks), console) as box,
+            References(chosen, box.reference, cache) as references,
+        ):
+            for sub in submissions:
+                if batch:
+                    console.print(f"[bold]grading {sub.name}[/bold] ...")
+                result = grade_submission(sub, chosen, checks, box.student, references)
+                results.append(result)
+                if output:
+                    json_report.write(result, output)
+                if fmt == "json":
+                    click.echo(json.dumps(result.to_json()))
+                else:
+                    terminal.render(result, console)
     except KeyboardInterrupt:
-        console.print("[red]interrupted[/red]")
+        containers.remove_all_mine()  # also those started before the sandbox was in hand
+        click.echo("grader: interrupted; its containers are removed", err=True)
         sys.exit(130)
-    finally:
-        references.close()
-        if box.client is not None:
-            containers.remove_all_mine(box.client)
     if batch and fmt == "terminal":
         terminal.summary(results, console)
     if strict and not all(r.all_passed for r in results):

@@ -90,6 +90,12 @@ class References:
             self._box = box
         return self._box
 
+    def __enter__(self) -> References:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         if self._box is not None:
             self._box.close()

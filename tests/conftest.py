@@ -1,17 +1,23 @@
-"""Shared fixtures: the course suite, known-bad submissions made from patches, and grading."""
+"""Shared fixtures: the course suite, the sandboxes, and grading a folder in either of them."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from grader.discover import Submission
-from grader.grade import grade_submission
+from grader.grade import grade_submission, sandbox_limits
 from grader.reference import References
-from grader.sandbox import LocalSandbox
+from grader.results import SubmissionResult
+from grader.sandbox import SandboxError, docker_sandbox
+from grader.sandbox.choose import Choice, choose, local
 from grader.suite import Suite, load_suite
 from tests.support import ROOT
+
+Grade = Callable[..., SubmissionResult]
 
 
 @pytest.fixture(scope="session")
@@ -24,17 +30,56 @@ def reference_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("reference-cache")
 
 
+def require_docker() -> None:
+    """Docker tests need a real engine: skipped on a laptop without one, an error in CI."""
+    try:
+        docker_sandbox.client()
+    except SandboxError as e:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the Docker tests, but {e}")
+        pytest.skip(str(e))
+
+
 @pytest.fixture(scope="session")
-def grade(suite: Suite, reference_cache: Path):
-    """grade(folder, assignment) -> SubmissionResult, in the local sandbox."""
-    references: dict[str, References] = {}
+def sandboxes(suite: Suite) -> Callable[[str], Choice]:
+    """sandboxes("local" | "docker") -> the sandbox choice, Docker's made once per session."""
+    made: dict[str, Choice] = {"local": local()}
 
-    def run(folder: Path, assignment: str = "hw1", only: list[str] | None = None):
-        a = suite.assignments[assignment]
-        refs = references.setdefault(assignment, References(a, LocalSandbox, reference_cache))
-        checks = [c for c in a.checks if only is None or c.id in only]
-        return grade_submission(Submission(folder.name, folder), a, checks, LocalSandbox, refs)
+    def get(kind: str) -> Choice:
+        if kind not in made:
+            require_docker()
+            limits = sandbox_limits(suite.assignments["hw1"], suite.assignments["hw1"].checks)
+            made[kind] = choose("docker", True, limits, lambda msg: None)
+        return made[kind]
 
-    yield run
+    yield get
+    for choice in made.values():
+        choice.close()
+
+
+@pytest.fixture(scope="session")
+def graders(suite: Suite, reference_cache: Path, sandboxes):
+    """graders(kind)(folder, assignment="hw1", only=None, suite=None) -> SubmissionResult."""
+    references: dict[tuple, References] = {}
+
+    def for_kind(kind: str) -> Grade:
+        box = sandboxes(kind)
+
+        def run(folder: Path, assignment: str = "hw1", only=None, within: Suite | None = None):
+            a = (within or suite).assignments[assignment]
+            key = (kind, id(within), assignment)
+            refs = references.setdefault(key, References(a, box.reference, reference_cache))
+            checks = [c for c in a.checks if only is None or c.id in only]
+            return grade_submission(Submission(folder.name, folder), a, checks, box.student, refs)
+
+        return run
+
+    yield for_kind
     for refs in references.values():
         refs.close()
+
+
+@pytest.fixture(scope="session")
+def grade(graders) -> Grade:
+    """Grading in the local sandbox: the fast path most tests use."""
+    return graders("local")

@@ -1,4 +1,6 @@
-"""Entry point: one check request (JSON) on stdin, one observation (JSON) on stdout."""
+"""Entry point. One request (JSON) on stdin gives one observation (JSON) on stdout; with
+--serve, requests and observations are one JSON document per line, for as long as stdin
+stays open, so a sandbox pays for starting the agent once, not once per check."""
 
 from __future__ import annotations
 
@@ -11,20 +13,26 @@ from . import AGENT_VERSION, pipe_driver, setup_driver, tree
 DRIVERS = {"pipe": pipe_driver.run, "setup": setup_driver.run, "probe": setup_driver.probe}
 
 
-def main() -> int:
-    # Keep the observation channel private: nothing else may write to our real stdout.
-    channel = open(sys.stdout.fileno(), "w", closefd=False)  # noqa: SIM115
-    sys.stdout = sys.stderr
+def handle(raw: bytes) -> dict:
     try:
-        request = json.loads(sys.stdin.buffer.read())
-        tree.become_subreaper()
+        request = json.loads(raw)
         observation = DRIVERS[request["driver"]](request)
         observation["ok"] = True
     except Exception:
         observation = {"ok": False, "error": traceback.format_exc(limit=8)}
     observation["agent_version"] = AGENT_VERSION
-    channel.write(json.dumps(observation))
-    channel.flush()
+    return observation
+
+
+def main() -> int:
+    # Keep the observation channel private: nothing else may write to our real stdout.
+    channel = open(sys.stdout.fileno(), "w", closefd=False)  # noqa: SIM115
+    sys.stdout = sys.stderr
+    tree.become_subreaper()
+    requests = sys.stdin.buffer if "--serve" in sys.argv else [sys.stdin.buffer.read()]
+    for raw in requests:
+        channel.write(json.dumps(handle(raw)) + "\n")
+        channel.flush()
     return 0
 
 

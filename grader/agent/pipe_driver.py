@@ -114,14 +114,13 @@ class PipeSession:
             if not self.sel.get_map() or now - self.exited_at >= EXIT_GRACE:
                 self._end("exit")
             return
-        if not self.watcher.stalled(now):
-            return
-        if self.written == len(self.stdin_data) and not self._stdin_closed():
-            # All input delivered and everyone is waiting: the moment a finished program
-            # sits idle, so count its unreaped children, then deliver end-of-file.
+        all_written = self.written == len(self.stdin_data)
+        if all_written and not self._stdin_closed() and self.watcher.quiet(now):
+            # All input delivered and the program sits idle: count its unreaped children,
+            # then deliver end-of-file.
             self.zombies = self.watcher.zombies()
             self._close_stdin()
-        else:
+        elif self.watcher.stalled(now) and (self._stdin_closed() or not all_written):
             self._end("deadlock", with_waits=True)
 
     def _main_exited(self, status: int, now: float) -> None:

@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 import shutil
 import stat
+import tarfile
 
 from .ownership import chown_tree
 
 
 def run(req: dict) -> dict:
+    """Unpack the submission (a base64 tar archive) into target, owned by the request's user."""
     target = req["target"]
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(req["source"], target, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+    os.makedirs(target)
+    with tarfile.open(fileobj=io.BytesIO(base64.b64decode(req["archive"]))) as archive:
+        archive.extractall(target, members=_safe(archive, target))
     chown_tree(target, req.get("user"))
     return {"target": target}
+
+
+def _safe(archive: tarfile.TarFile, target: str) -> list[tarfile.TarInfo]:
+    """Regular files, folders and links that stay inside target (python3 < 3.11.4 has no
+    extraction filter): nothing absolute, no `..`, no devices."""
+    root = os.path.realpath(target)
+
+    def inside(path: str) -> bool:
+        return os.path.realpath(os.path.join(root, path)).startswith(root + os.sep)
+
+    kept = []
+    for m in archive.getmembers():
+        if not (m.isfile() or m.isdir() or m.issym()) or not inside(m.name):
+            continue
+        if m.issym() and not inside(os.path.join(os.path.dirname(m.name), m.linkname)):
+            continue
+        m.mode &= 0o755  # no setuid, no group- or world-writable files
+        kept.append(m)
+    return kept
 
 
 def probe(req: dict) -> dict:

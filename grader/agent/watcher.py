@@ -32,7 +32,8 @@ class TreeWatcher:
         self.live: list[procfs.Proc] = []
         self.all: list[procfs.Proc] = []
         self._fingerprint: object = None
-        self._still_since: float | None = None
+        self._quiet_since: float | None = None  # all asleep, nothing moving
+        self._stalled_since: float | None = None  # ... and every one waits on a pipe or a child
 
     def sample(self, now: float, progress: object) -> None:
         """Take one look at the tree; `progress` is the grader's own I/O so far."""
@@ -65,20 +66,34 @@ class TreeWatcher:
             self.sigpipe_ignored.append(_brief(p))
 
     def _track_stillness(self, now: float, progress: object) -> None:
-        blocked = bool(self.live) and all(
-            p.waits and all(w in BLOCKED for w in p.waits) for p in self.live
+        asleep = bool(self.live) and all(
+            p.state in ("S", "D") and p.waits and "running" not in p.waits for p in self.live
         )
-        if not blocked:
-            self._still_since, self._fingerprint = None, None
+        if not asleep:
+            self._quiet_since = self._stalled_since = self._fingerprint = None
             return
         fingerprint = (progress, tuple((p.pid, procfs.io_counters(p.pid)) for p in self.live))
         if fingerprint != self._fingerprint:
-            self._fingerprint, self._still_since = fingerprint, now
+            self._fingerprint, self._quiet_since = fingerprint, now
+            self._stalled_since = None
+        blocked = all(w in BLOCKED for p in self.live for w in p.waits)
+        if not blocked:
+            self._stalled_since = None
+        elif self._stalled_since is None:
+            self._stalled_since = now
+
+    def _held(self, since: float | None, now: float) -> bool:
+        if self.stall_window is None:
+            return False  # off (builds: make waits on compilers legitimately)
+        return since is not None and now - since >= self.stall_window
+
+    def quiet(self, now: float) -> bool:
+        """Every process asleep and nothing read or written for a while: idle, or waiting."""
+        return self._held(self._quiet_since, now)
 
     def stalled(self, now: float) -> bool:
-        if self.stall_window is None:
-            return False  # stall detection off (builds: make waits on compilers legitimately)
-        return self._still_since is not None and now - self._still_since >= self.stall_window
+        """Quiet, and every process waits on a pipe or a child: nobody can wake anybody."""
+        return self._held(self._stalled_since, now)
 
     def zombies(self) -> list[dict]:
         """Exited children that a live student process has not waited for."""

@@ -29,7 +29,8 @@ def judge(check, limits, student: dict, reference: dict) -> CheckResult:
 def _decide(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
     program = check.stimulus.program
     if not s.get("ok"):
-        return Verdict.GRADER_ERROR, Finding("the grader's agent failed", actual=s.get("error"))
+        error = s.get("error") or "no observation"
+        return Verdict.GRADER_ERROR, Finding(f"grader error: {error.splitlines()[0]}", actual=error)
     if not r.get("ok") or r.get("start_error") or r["ended_by"] != "exit":
         return Verdict.GRADER_ERROR, Finding(
             "the reference implementation itself did not finish this check",
@@ -37,6 +38,17 @@ def _decide(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
         )
     if s.get("start_error"):
         return Verdict.FAIL, Finding(f"could not start {program}: {s['start_error']}")
+    cgroup = s.get("cgroup") or {}
+    if cgroup.get("oom_kill"):
+        return Verdict.LIMIT_EXCEEDED, Finding(
+            f"limit exceeded: memory {_bytes(limits.memory)} (killed when it ran out)",
+            diagnosis=["does the program allocate in a loop without freeing?"],
+        )
+    if cgroup.get("pids_max"):
+        return Verdict.LIMIT_EXCEEDED, Finding(
+            f"limit exceeded: processes {limits.processes} (a fork failed at the limit)",
+            diagnosis=["does a loop call fork() without end? does every child exit?"],
+        )
     if s["ended_by"] == "output_limit":
         lim = s["limit"]
         return Verdict.LIMIT_EXCEEDED, Finding(

@@ -63,4 +63,4 @@ def _by_block(actual: dict, expected: dict) -> str:
         if x != y:
             return f"first difference within bytes {k * size}-{(k + 1) * size - 1}"
     shorter = min(len(actual["blocks"]), len(expected["blocks"]))
-    return f"the outputs agree up to byte {max(0, shorter - 1) * size} and then differ in length"
+    return f"the outputs agree up to byte {shorter * size} and then differ in length"

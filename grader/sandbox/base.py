@@ -11,6 +11,8 @@ import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
+from .session import AgentLost, AgentSession
+
 BUILD_OUTPUT_CAP = 1 << 20  # a build printing more than this is stopped
 
 
@@ -40,15 +42,41 @@ def _text(digest: dict) -> str:
     return base64.b64decode(digest["head"]).decode("utf-8", "replace")
 
 
+AGENT_SLACK = 15.0  # beyond a request's own time limit, before we call the agent lost
+
+
 class Sandbox(ABC):
     kind: str
     user: dict | None = None  # the identity programs run as; None: whoever runs the grader
     rlimit_memory = False  # cap memory per process with RLIMIT_AS (no cgroup to do it)
     cgroup_limits = False  # memory and process limits come from the sandbox's cgroup
+    _session: AgentSession | None = None
 
     @abstractmethod
+    def start_session(self) -> AgentSession:
+        """Start the agent where the programs run."""
+
+    def lost(self, why: str) -> str:
+        """Words for an agent that went away; a sandbox may know better why."""
+        return why
+
     def agent(self, request: dict, timeout: float) -> dict:
-        """Run the agent on one request and return its observation."""
+        """Run the agent on one request and return its observation (ok false if it failed)."""
+        if self._session is None:
+            self._session = self.start_session()
+        try:
+            return self._session.request(request, timeout + AGENT_SLACK)
+        except TimeoutError:
+            why = f"the agent did not answer within {timeout + AGENT_SLACK:g} s"
+        except AgentLost as e:
+            why = self.lost(str(e))
+        self.end_session()  # the next request starts a fresh agent
+        return {"ok": False, "error": why}
+
+    def end_session(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
     @abstractmethod
     def program_path(self, name: str) -> str: ...

@@ -11,6 +11,7 @@ from . import containers, docker_sandbox, image
 from .base import Sandbox, SandboxError
 from .docker_sandbox import REFERENCE, STUDENT, DockerSandbox
 from .local import LocalSandbox
+from .pool import ContainerPool
 
 GET_DOCKER = (
     "Install Docker and start its daemon, then run again. On Debian or Ubuntu, as root:\n"
@@ -30,7 +31,19 @@ class Choice:
     student: Callable[[Path], Sandbox]
     reference: Callable[[Path], Sandbox]
     warning: str | None = None
-    client: object | None = None
+    pool: ContainerPool | None = None
+
+    def close(self) -> None:
+        """Remove every container this choice started; nothing survives a run."""
+        if self.pool is not None:
+            self.pool.close()
+        containers.remove_all_mine()
+
+    def __enter__(self) -> Choice:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def local() -> Choice:
@@ -63,9 +76,10 @@ def choose(mode: str, batch: bool, limits: dict, say: Callable[[str], None]) -> 
         name = image.build(client, say)
     except image.ImageError as e:
         raise NoSandbox(f"the grading image is not available: {e}") from e
+    pool = ContainerPool(client, name, limits)
     return Choice(
         "docker",
-        partial(DockerSandbox, client, name, limits=limits, user=STUDENT),
-        partial(DockerSandbox, client, name, limits=limits, user=REFERENCE),
-        client=client,
+        partial(DockerSandbox, pool, user=STUDENT),
+        partial(DockerSandbox, pool, user=REFERENCE),
+        pool=pool,
     )

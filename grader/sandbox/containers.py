@@ -7,14 +7,13 @@ import os
 import socket
 import threading
 
-import docker.errors
-
 import docker
+import docker.errors
 
 LABEL = "grader"  # on every container we create
 OWNER = "grader.owner"  # host:pid of the grader process that created it
 
-_live: set[str] = set()  # ids of containers this process created and has not removed
+_live: dict[str, docker.DockerClient] = {}  # containers this process created, not yet removed
 _lock = threading.Lock()
 
 
@@ -26,26 +25,26 @@ def labels() -> dict[str, str]:
     return {LABEL: "1", OWNER: owner()}
 
 
-def track(container_id: str) -> None:
+def track(client: docker.DockerClient, container_id: str) -> None:
     with _lock:
-        _live.add(container_id)
+        _live[container_id] = client
 
 
 def remove(client: docker.DockerClient, container_id: str) -> None:
     with contextlib.suppress(docker.errors.NotFound):
         client.api.remove_container(container_id, force=True, v=True)
     with _lock:
-        _live.discard(container_id)
+        _live.pop(container_id, None)
 
 
-def remove_all_mine(client: docker.DockerClient) -> int:
+def remove_all_mine() -> int:
     """On exit or interruption: remove what this process still has running."""
     with _lock:
-        ids = list(_live)
-    for cid in ids:
+        live = list(_live.items())
+    for cid, client in live:
         with contextlib.suppress(docker.errors.DockerException):
             remove(client, cid)
-    return len(ids)
+    return len(live)
 
 
 def _owner_alive(label: str) -> bool:

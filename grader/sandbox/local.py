@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from .base import Sandbox, SandboxError
+from .session import AgentSession, ProcessSession
 
-AGENT_SLACK = 15.0  # beyond a request's own time limit, before we call the agent lost
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent  # makes grader.agent importable
 
 
@@ -36,26 +34,10 @@ class LocalSandbox(Sandbox):
     def source_dir(self) -> str:
         return str(self.src)
 
-    def agent(self, request: dict, timeout: float) -> dict:
-        try:
-            done = subprocess.run(
-                [sys.executable, "-m", "grader.agent"],
-                input=json.dumps(request).encode(),
-                capture_output=True,
-                cwd=self.root,
-                env={**os.environ, "PYTHONPATH": str(PACKAGE_PARENT)},
-                timeout=timeout + AGENT_SLACK,
-            )
-        except subprocess.TimeoutExpired:
-            return {"ok": False, "error": f"the agent did not answer within {timeout:g} s"}
-        try:
-            return json.loads(done.stdout)
-        except json.JSONDecodeError:
-            tail = done.stderr.decode("utf-8", "replace")[-2000:]
-            return {
-                "ok": False,
-                "error": f"the agent gave no observation (exit {done.returncode})\n{tail}",
-            }
+    def start_session(self) -> AgentSession:
+        env = {**os.environ, "PYTHONPATH": str(PACKAGE_PARENT)}
+        argv = [sys.executable, "-m", "grader.agent", "--serve"]
+        return ProcessSession(argv, str(self.root), env)
 
     def program_path(self, name: str) -> str:
         return str(self.src / name)
@@ -68,4 +50,5 @@ class LocalSandbox(Sandbox):
         return str(self.root / "run" / check_id)
 
     def close(self) -> None:
+        self.end_session()
         shutil.rmtree(self.root, ignore_errors=True)

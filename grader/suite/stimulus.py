@@ -6,7 +6,7 @@ from pydantic import Field, StrictStr
 
 from grader.suite.base import SuiteModel
 from grader.suite.data import Data
-from grader.suite.fields import Bytes, FileName, ProgramName
+from grader.suite.fields import FileName, PositiveBytes, ProgramName
 
 
 class PipeStimulus(SuiteModel):
@@ -17,4 +17,4 @@ class PipeStimulus(SuiteModel):
     stdin: Data = ""
     files: dict[FileName, Data] = Field(default_factory=dict)
     # Read this many bytes of stdout, then close the pipe: tests programs against early readers.
-    read_limit: Bytes | None = None
+    read_limit: PositiveBytes | None = None

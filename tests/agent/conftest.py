@@ -1,82 +1,97 @@
-"""Running the real agent on real programs: one JSON request in, one observation out."""
+"""Running the real agent (`python -m grader.agent`) on real programs through real pipes."""
 
 from __future__ import annotations
 
-import base64
 import json
 import subprocess
 import sys
+import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+MiB = 1024 * 1024
+
 LIMITS = {
     "wall_time": 5,
     "cpu_time": 10,
-    "output": 8 * 1024 * 1024,
-    "file_size": 64 * 1024 * 1024,
-    "memory": 1024 * 1024 * 1024,
+    "output": 8 * MiB,
+    "file_size": 64 * MiB,
+    "memory": 1024 * MiB,
     "open_files": 256,
     "processes": 64,
     "build_time": 60,
 }
 
 
-def request(cwd: Path, script: str | None = None, **fields) -> dict:
-    """A pipe check request running `/bin/sh -c script` in cwd; fields override any key."""
+def build_request(cwd: Path, script: str | None, python: str | None, fields: dict) -> dict:
+    """A pipe request running `/bin/sh -c script`, or `python -c code`; `fields` override keys.
+
+    `limits` in `fields` is merged into the defaults above, key by key.
+    """
+    if python is not None:
+        program, args = sys.executable, ["-c", textwrap.dedent(python)]
+    else:
+        program, args = "/bin/sh", ["-c", script or ""]
     req = {
         "driver": "pipe",
-        "program": "/bin/sh",
-        "args": ["-c", script] if script is not None else [],
+        "program": program,
+        "args": args,
         "cwd": str(cwd),
         "stdin": "",
         "files": {},
         "read_limit": None,
-        "limits": dict(LIMITS),
+        "limits": {**LIMITS, **fields.pop("limits", {})},
         "stall_window": 0.25,
         "user": None,
     }
-    limits = fields.pop("limits", {})
     req.update(fields)
-    req["limits"].update(limits)
     return req
 
 
-class AgentRun:
-    def __init__(self, done: subprocess.CompletedProcess) -> None:
-        self.returncode = done.returncode
-        self.stdout = done.stdout
-        self.stderr = done.stderr.decode("utf-8", "replace")
-        self.observation: dict = json.loads(done.stdout)
-
-
-def call_agent(req: dict, timeout: float = 60) -> AgentRun:
-    done = subprocess.run(
+def call_agent(req: dict | bytes, agent_cwd: Path) -> subprocess.CompletedProcess:
+    """Start the agent, feed it the request (a dict, or raw bytes as they are), wait for it."""
+    return subprocess.run(
         [sys.executable, "-m", "grader.agent"],
-        input=json.dumps(req).encode(),
+        input=req if isinstance(req, bytes) else json.dumps(req).encode(),
         capture_output=True,
-        timeout=timeout,
+        cwd=agent_cwd,
+        timeout=60,
     )
-    return AgentRun(done)
-
-
-def head(stream: dict) -> bytes:
-    return base64.b64decode(stream["head"])
 
 
 @pytest.fixture
 def run_dir(tmp_path: Path) -> Path:
+    """The folder the student's program runs in (the agent creates it)."""
     return tmp_path / "run"
 
 
 @pytest.fixture
-def agent(run_dir: Path):
-    """agent(script, **fields) -> observation of `/bin/sh -c script`, checked to be ok."""
+def agent_process(tmp_path: Path) -> Callable[[dict | bytes], subprocess.CompletedProcess]:
+    """agent_process(request) -> the finished agent process, stdout and stderr as bytes."""
+    return lambda req: call_agent(req, tmp_path)
 
-    def run(script: str | None = None, **fields) -> dict:
-        result = call_agent(request(run_dir, script, **fields))
-        obs = result.observation
-        assert obs["ok"] is True, obs.get("error")
-        return obs
+
+@pytest.fixture
+def make_request(run_dir: Path) -> Callable[..., dict]:
+    """make_request(script=None, python=None, **fields) -> a request dict."""
+
+    def make(script: str | None = None, python: str | None = None, **fields) -> dict:
+        return build_request(run_dir, script, python, fields)
+
+    return make
+
+
+@pytest.fixture
+def agent(make_request, agent_process) -> Callable[..., dict]:
+    """agent(script=None, python=None, **fields) -> the observation, checked to be ok."""
+
+    def run(script: str | None = None, python: str | None = None, **fields) -> dict:
+        done = agent_process(make_request(script, python, **fields))
+        assert done.returncode == 0, done.stderr.decode(errors="replace")
+        observation = json.loads(done.stdout)
+        assert observation["ok"] is True, observation.get("error")
+        return observation
 
     return run

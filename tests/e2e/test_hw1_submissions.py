@@ -68,16 +68,22 @@ def test_every_known_bad_submission_has_expectations():
     assert sorted(p.name for p in (SUBMISSIONS / "hw1").iterdir()) == sorted(EXPECTED)
 
 
-def test_reference_passes_every_check(grade):
-    result = grade(ROOT / "reference" / "hw1")
+SANDBOXES = pytest.mark.parametrize("sandbox", ["local", "docker"])
+
+
+@SANDBOXES
+def test_reference_passes_every_check(graders, sandbox):
+    result = graders(sandbox)(ROOT / "reference" / "hw1")
     assert result.build.ok
     assert {v for v in verdicts(result).values()} == {"pass"}
     assert result.score == result.max_score
 
 
+@SANDBOXES
 @pytest.mark.parametrize("bug", sorted(EXPECTED))
-def test_known_bad_submission(bug, grade, tmp_path):
-    result = grade(known_bad("hw1", bug, tmp_path))
+def test_known_bad_submission(bug, graders, sandbox, tmp_path):
+    """The same verdicts in both sandboxes: Docker adds isolation and nothing else."""
+    result = graders(sandbox)(known_bad("hw1", bug, tmp_path))
     failed = {c.id: c for c in result.checks if str(c.verdict) != "pass"}
     assert sorted(failed) == sorted(EXPECTED[bug]), verdicts(result)
     for cid, (verdict, words) in EXPECTED[bug].items():

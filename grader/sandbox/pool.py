@@ -1,0 +1,75 @@
+"""Containers started ahead of need and removed in the background, so that no submission
+waits for a container to start or to go away. Each container serves one submission only."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import docker
+from docker.types import Ulimit
+
+from . import containers
+from .base import SandboxError
+
+WORK_TMPFS = "size=512m,mode=0755,exec"  # docker mounts tmpfs noexec by default
+TMP_TMPFS = "size=64m,mode=1777"
+# switch to the student (SETUID/SETGID), hand it files (CHOWN, FOWNER), see and stop its
+# processes whatever their uid (KILL, SYS_PTRACE for /proc/PID/fd and /proc/PID/io),
+# read what it leaves behind (DAC_OVERRIDE).
+AGENT_CAPS = ["SETUID", "SETGID", "CHOWN", "FOWNER", "KILL", "SYS_PTRACE", "DAC_OVERRIDE"]
+
+
+class ContainerPool:
+    def __init__(self, client: docker.DockerClient, image: str, limits: dict) -> None:
+        self.client = client
+        self.image = image
+        self.limits = limits
+        self._workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="containers")
+        self._next: Future[str] = self._workers.submit(self._start)
+
+    def _start(self) -> str:
+        lim = self.limits
+        created = self.client.api.create_container(
+            self.image,
+            command=["sleep", "infinity"],
+            user="root",
+            labels=containers.labels(),
+            host_config=self.client.api.create_host_config(
+                network_mode="none",
+                read_only=True,
+                tmpfs={"/work": WORK_TMPFS, "/tmp": TMP_TMPFS},
+                mem_limit=lim["memory"],
+                memswap_limit=lim["memory"],
+                pids_limit=lim["processes"],
+                nano_cpus=1_000_000_000,
+                ulimits=[
+                    Ulimit(name="core", soft=0, hard=0),
+                    Ulimit(name="nofile", soft=lim["open_files"], hard=lim["open_files"]),
+                    Ulimit(name="fsize", soft=lim["file_size"], hard=lim["file_size"]),
+                ],
+                init=True,
+                security_opt=["no-new-privileges"],
+                cap_drop=["ALL"],
+                cap_add=AGENT_CAPS,
+            ),
+        )
+        containers.track(self.client, created["Id"])
+        self.client.api.start(created["Id"])
+        return created["Id"]
+
+    def take(self) -> str:
+        """A started container, all for the caller; another starts for the next one."""
+        ready, self._next = self._next, self._workers.submit(self._start)
+        try:
+            return ready.result()
+        except Exception as e:
+            raise SandboxError(f"the container could not be started: {e}") from e
+
+    def discard(self, container_id: str) -> None:
+        self._workers.submit(containers.remove, self.client, container_id)
+
+    def close(self) -> None:
+        """Wait for pending removals, then remove the container started for nobody."""
+        self._workers.shutdown(wait=True)
+        if self._next.exception() is None:
+            containers.remove(self.client, self._next.result())
