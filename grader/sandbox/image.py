@@ -97,8 +97,7 @@ def bootstrap(client: docker.DockerClient, say: Say) -> None:
         try:
             subprocess.run(["tar", "-C", root, "-cf", str(archive), "."], check=True)
             repository, version = BASE.split(":")
-            with archive.open("rb") as f:
-                client.images.import_image(src=f, repository=repository, tag=version)
+            client.api.import_image_from_file(str(archive), repository=repository, tag=version)
         finally:
             archive.unlink(missing_ok=True)
     say(f"imported {BASE}")
