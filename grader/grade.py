@@ -94,12 +94,12 @@ def _grade_into(result, sub, assignment, checks, open_sandbox, references) -> No
 
 
 def _run_one(check, assignment, box: Sandbox, references: References, missing) -> CheckResult:
-    program = check.stimulus.program
-    if program in missing:
+    absent = [p for p in check.stimulus.programs() if p in missing]
+    if absent:
         return _unjudged(
             check,
             Verdict.BUILD_FAILED,
-            Finding(f"`{assignment.build}` did not produce the program ./{program}"),
+            Finding(f"`{assignment.build}` did not produce the program ./{absent[0]}"),
         )
     limits = assignment.limits_for(check)
     try:

@@ -13,20 +13,47 @@ def _data(spec) -> str | dict:
 
 def agent_request(check, limits, box: Sandbox) -> dict:
     stim = check.stimulus
-    return {
+    request = {
         "check_id": check.id,
         "driver": check.driver,
-        "program": box.program_path(stim.program),
-        "args": list(stim.args),
         "cwd": box.workdir(check.id),
-        "stdin": _data(stim.stdin),
         "files": {name: _data(spec) for name, spec in stim.files.items()},
-        "read_limit": stim.read_limit,
         "limits": _limits(limits, box),
         "stall_window": STALL_WINDOW,
         "user": box.user,
         "cgroup": box.cgroup_limits,
     }
+    if check.driver == "pipe":
+        request |= {
+            "program": box.program_path(stim.program),
+            "args": list(stim.args),
+            "stdin": _data(stim.stdin),
+            "read_limit": stim.read_limit,
+        }
+    else:
+        request |= _socket(stim, box)
+    return request
+
+
+def _socket(stim, box: Sandbox) -> dict:
+    # A private loopback (a container's) gives every server the suite's port; a shared one
+    # (the local sandbox) gets a free port from the agent instead.
+    port = stim.port if box.private_network else None
+    part: dict = {"port": port, "step_timeout": stim.step_timeout}
+    if stim.server:
+        part["server"] = {
+            "program": box.program_path(stim.server.program),
+            "args": list(stim.server.args),
+        }
+        part["connections"] = [g.model_dump(mode="json") for g in stim.connections]
+    if stim.client:
+        part["client"] = {
+            "program": box.program_path(stim.client.program),
+            "args": list(stim.client.args),
+            "stdin": _data(stim.client.stdin),
+        }
+        part["fake_server"] = stim.fake_server.model_dump(mode="json")
+    return part
 
 
 def _limits(limits, box: Sandbox) -> dict:

@@ -8,9 +8,14 @@ import json
 import sys
 import traceback
 
-from . import AGENT_VERSION, pipe_driver, setup_driver, tree
+from . import AGENT_VERSION, pipe_driver, setup_driver, socket_driver, tree
 
-DRIVERS = {"pipe": pipe_driver.run, "setup": setup_driver.run, "probe": setup_driver.probe}
+DRIVERS = {
+    "pipe": pipe_driver.run,
+    "socket": socket_driver.run,
+    "setup": setup_driver.run,
+    "probe": setup_driver.probe,
+}
 
 
 def handle(raw: bytes) -> dict:

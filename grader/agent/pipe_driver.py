@@ -32,30 +32,42 @@ def prepare_workdir(req: dict) -> str:
     return cwd
 
 
+def spawn(req: dict, program: str, args: list[str], cwd: str, stdin) -> subprocess.Popen:
+    """Start a student program: its own session, the limits, the student's identity."""
+    return subprocess.Popen(
+        [program, *args],
+        cwd=cwd,
+        env={"PATH": ENV_PATH, "HOME": cwd, "LC_ALL": "C", "LANG": "C"},
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=preexec(req["limits"], req.get("user")),
+        start_new_session=True,  # the student's kill(0, ...) reaches only its own group
+        restore_signals=True,  # SIGPIPE back to default: Python ignores it
+    )
+
+
+def start_error(e: OSError, program: str) -> dict:
+    return {"start_error": f"{e.filename or program}: {e.strerror or e}"}
+
+
 def run(req: dict) -> dict:
     cwd = prepare_workdir(req)
-    limits = req["limits"]
-    env = {"PATH": ENV_PATH, "HOME": cwd, "LC_ALL": "C", "LANG": "C"}
     counters = cgroup.counters() if req.get("cgroup") else {}
-    started = time.monotonic()
-    try:
-        proc = subprocess.Popen(
-            [req["program"], *req.get("args", [])],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            preexec_fn=preexec(limits, req.get("user")),
-            start_new_session=True,  # the student's kill(0, ...) reaches only its own group
-            restore_signals=True,  # SIGPIPE back to default: Python ignores it
-        )
-    except OSError as e:
-        return {"start_error": f"{e.filename or req['program']}: {e.strerror or e}"}
-    observation = PipeSession(proc, req, started).drive()
+    observation = run_program(req, req["program"], req.get("args", []), cwd)
     if counters:
         observation["cgroup"] = cgroup.delta(counters, cgroup.counters())
     return observation
+
+
+def run_program(req: dict, program: str, args: list[str], cwd: str) -> dict:
+    """Run one program to its end with the request's stdin, read_limit and limits."""
+    started = time.monotonic()
+    try:
+        proc = spawn(req, program, args, cwd, subprocess.PIPE)
+    except OSError as e:
+        return start_error(e, program)
+    return PipeSession(proc, req, started).drive()
 
 
 class PipeSession:

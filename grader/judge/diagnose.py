@@ -163,3 +163,62 @@ def not_started(program: str) -> str:
 
 def crashed(signal: str) -> str:
     return f"{signal}: {SIGNALS.get(signal, 'killed by a signal')}"
+
+
+def never_listened(program: str, port: int) -> str:
+    return (
+        f"{program} must listen on the port it is given (here {port}) and accept connections: "
+        "socket, bind (with SO_REUSEADDR), listen, then accept in a loop"
+    )
+
+
+def server_signal(signal: str) -> str:
+    if signal == "SIGPIPE":
+        return (
+            "a client reset the connection mid-stream and the server's next write raised "
+            "SIGPIPE, which kills a process by default: ignore SIGPIPE (signal(SIGPIPE, "
+            "SIG_IGN)) and treat EPIPE or ECONNRESET as the end of that connection only"
+        )
+    return crashed(signal)
+
+
+def served_one_at_a_time() -> str:
+    return (
+        "while another client was connected and idle, this one was never served: the server "
+        "handles one client at a time; serve each connection in its own process or thread"
+    )
+
+
+def short_echo(got: int, want: int, closed: bool) -> str:
+    if got < want and closed:
+        return (
+            f"the server echoed {got} of {want} bytes and then closed the connection: keep "
+            "reading and echoing until read() returns 0"
+        )
+    if got < want:
+        return (
+            f"only {got} of {want} bytes came back: write() may write fewer bytes than asked; "
+            "loop until every byte is written"
+        )
+    return "the bytes that came back are not the bytes that were sent, in the same order"
+
+
+def no_close() -> str:
+    return (
+        "after the client half-closed (shutdown of its write side) the connection was never "
+        "closed: close the socket when read() returns 0, in every process that holds it"
+    )
+
+
+def server_zombies(count: int) -> str:
+    return (
+        f"{count} exited child process(es) were never waited for: reap them, e.g. a SIGCHLD "
+        "handler that calls waitpid(-1, &status, WNOHANG) in a loop"
+    )
+
+
+def fd_growth(count: int) -> str:
+    return (
+        f"{count} descriptor(s) stay open for connections that are over: close each "
+        "connection's socket when done, and in the parent right after fork"
+    )

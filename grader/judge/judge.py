@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ..verdict import CheckResult, Finding, Verdict
 from . import diagnose
+from .outcome import code, size, status, verdict_of
+from .server import judge_server
 from .stimulus import describe
 from .streams import divergence, head, summary
 
@@ -27,21 +29,18 @@ def judge(check, limits, student: dict, reference: dict) -> CheckResult:
 
 
 def _decide(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
-    program = check.stimulus.program
     if not s.get("ok"):
         error = s.get("error") or "no observation"
         return Verdict.GRADER_ERROR, Finding(f"grader error: {error.splitlines()[0]}", actual=error)
-    if not r.get("ok") or r.get("start_error") or r["ended_by"] != "exit":
+    trouble = _reference_trouble(check, r)
+    if trouble:
         return Verdict.GRADER_ERROR, Finding(
-            "the reference implementation itself did not finish this check",
-            actual=r.get("error") or r.get("start_error") or r.get("ended_by"),
+            "the reference implementation itself did not finish this check", actual=trouble
         )
-    if s.get("start_error"):
-        return Verdict.FAIL, Finding(f"could not start {program}: {s['start_error']}")
     cgroup = s.get("cgroup") or {}
     if cgroup.get("oom_kill"):
         return Verdict.LIMIT_EXCEEDED, Finding(
-            f"limit exceeded: memory {_bytes(limits.memory)} (killed when it ran out)",
+            f"limit exceeded: memory {size(limits.memory)} (killed when it ran out)",
             diagnosis=["does the program allocate in a loop without freeing?"],
         )
     if cgroup.get("pids_max"):
@@ -49,35 +48,51 @@ def _decide(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
             f"limit exceeded: processes {limits.processes} (a fork failed at the limit)",
             diagnosis=["does a loop call fork() without end? does every child exit?"],
         )
+    if check.driver == "pipe":
+        return _program(check, limits, s, r, check.stimulus.program)
+    if check.stimulus.client:
+        return _program(check, limits, s["client"], r["client"], check.stimulus.client.program)
+    return judge_server(check, s, r)
+
+
+def _reference_trouble(check, r: dict) -> str | None:
+    if not r.get("ok"):
+        return r.get("error") or "no observation"
+    if check.driver == "pipe" or check.stimulus.client:
+        run = r if check.driver == "pipe" else r["client"]
+        return run.get("start_error") or (None if run["ended_by"] == "exit" else run["ended_by"])
+    if not r["server"]["listened"] or not r["server"]["alive"]:
+        return "the reference server did not listen, or did not survive"
+    stuck = [c for c in r["connections"] if not c["completed"]]
+    return f"a reference connection got stuck: {stuck[0]['stuck']}" if stuck else None
+
+
+def _program(check, limits, s: dict, r: dict, program: str) -> tuple[Verdict, Finding | None]:
+    """A program run to its end: a pipe check's, or a socket check's client."""
+    if s.get("start_error"):
+        return Verdict.FAIL, Finding(f"could not start {program}: {s['start_error']}")
     if s["ended_by"] == "output_limit":
         lim = s["limit"]
         return Verdict.LIMIT_EXCEEDED, Finding(
-            f"limit exceeded: {lim['stream']} over {_bytes(lim['value'])} (output)",
+            f"limit exceeded: {lim['stream']} over {size(lim['value'])} (output)",
             diagnosis=["does the program loop forever printing? is an exit condition missing?"],
         )
     signal = (s.get("exit") or {}).get("signal")
     if signal in LIMIT_SIGNALS:
         name = LIMIT_SIGNALS[signal]
         value = getattr(limits, name)
-        shown = f"{value:g} s" if name == "cpu_time" else _bytes(value)
+        shown = f"{value:g} s" if name == "cpu_time" else size(value)
         return Verdict.LIMIT_EXCEEDED, Finding(f"limit exceeded: {name} {shown} ({signal})")
     if s["ended_by"] in ("deadline", "deadlock"):
         return Verdict.TIMEOUT, _timeout(s, limits, program)
-    if signal and _code(s.get("exit")) != _code(r.get("exit")):
+    if signal and code(s.get("exit")) != code(r.get("exit")):
         return Verdict.CRASHED, Finding(
             f"crashed: {signal}",
-            expected=_status(r["exit"]),
-            actual=_status(s["exit"]),
+            expected=status(r["exit"]),
+            actual=status(s["exit"]),
             diagnosis=[diagnose.crashed(signal)],
         )
-    problems = _compare(check, s, r) + _requirements(check, s, r, program)
-    if not problems:
-        return Verdict.PASS, None
-    first = problems[0]
-    first.diagnosis = [d for p in problems for d in p.diagnosis]
-    if len(problems) > 1:
-        first.reason += f" (and {len(problems) - 1} more problem(s))"
-    return Verdict.FAIL, first
+    return verdict_of(_compare(check, s, r) + _requirements(check, s, r, program))
 
 
 def _timeout(s: dict, limits, program: str) -> Finding:
@@ -108,12 +123,12 @@ def _compare(check, s: dict, r: dict) -> list[Finding]:
         if s[stream]["nul_bytes"] > r[stream]["nul_bytes"]:
             f.diagnosis.append(diagnose.nul_bytes(s[stream]["nul_bytes"] - r[stream]["nul_bytes"]))
         found.append(f)
-    if "exit_status" in check.compare and _code(s["exit"]) != _code(r["exit"]):
+    if "exit_status" in check.compare and code(s["exit"]) != code(r["exit"]):
         found.append(
             Finding(
-                f"exit status {_status(s['exit'])}, expected {_status(r['exit'])}",
-                expected=_status(r["exit"]),
-                actual=_status(s["exit"]),
+                f"exit status {status(s['exit'])}, expected {status(r['exit'])}",
+                expected=status(r["exit"]),
+                actual=status(s["exit"]),
             )
         )
     return found
@@ -168,25 +183,3 @@ def _requirements(check, s: dict, r: dict, program: str) -> list[Finding]:
             )
         )
     return found
-
-
-def _code(exit: dict | None) -> int | None:
-    """The status as a shell sees it: killed by signal N counts as exit 128+N."""
-    if exit is None:
-        return None
-    return 128 + exit["signum"] if exit["signal"] else exit["code"]
-
-
-def _status(exit: dict | None) -> str:
-    if exit is None:
-        return "none"
-    if exit["signal"]:
-        return f"killed by {exit['signal']}"
-    return str(exit["code"])
-
-
-def _bytes(n: int) -> str:
-    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if n >= size and n % size == 0:
-            return f"{n // size} {unit}"
-    return f"{n} bytes"

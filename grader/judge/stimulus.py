@@ -12,6 +12,8 @@ def _data(spec) -> str:
 
 
 def describe(stimulus) -> str:
+    if not hasattr(stimulus, "program"):
+        return _describe_socket(stimulus)
     parts = [f"./{stimulus.program}" + "".join(f" {a}" for a in stimulus.args)]
     if stimulus.stdin:
         parts.append(f"stdin: {_data(stimulus.stdin)}")
@@ -20,3 +22,38 @@ def describe(stimulus) -> str:
     if stimulus.read_limit is not None:
         parts.append(f"the grader reads {stimulus.read_limit} bytes of stdout, then closes it")
     return "; ".join(parts)
+
+
+def _describe_socket(stim) -> str:
+    if stim.client:
+        parts = [f"./{stim.client.program} " + " ".join(stim.client.args)]
+        if stim.client.stdin:
+            parts.append(f"stdin: {_data(stim.client.stdin)}")
+        mode = stim.fake_server.mode
+        parts.append(
+            "nothing listens on the port"
+            if mode == "refuse"
+            else f"the grader's server echoes ({mode.replace('_', ' ')})"
+        )
+        return "; ".join(parts).replace("{port}", str(stim.port))
+    parts = [f"./{stim.server.program} " + " ".join(stim.server.args)]
+    for g in stim.connections:
+        many = (
+            f"{g.count} {'sequential ' if g.sequential else ''}connections"
+            if g.count > 1
+            else "a connection"
+        )
+        steps = ", ".join(_step(s) for s in g.script)
+        parts.append(f"{many} '{g.name}': {steps}")
+    return "; ".join(parts).replace("{port}", str(stim.port))
+
+
+def _step(step) -> str:
+    ((kind, value),) = step.model_dump().items()
+    if kind == "send":
+        return f"send {_data(step.send)}"
+    if kind == "wait_for":
+        return f"stay idle until '{value}' is done"
+    if value is True:
+        return kind.replace("_", " ")
+    return f"{kind} {value}"

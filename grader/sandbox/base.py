@@ -50,6 +50,7 @@ class Sandbox(ABC):
     user: dict | None = None  # the identity programs run as; None: whoever runs the grader
     rlimit_memory = False  # cap memory per process with RLIMIT_AS (no cgroup to do it)
     cgroup_limits = False  # memory and process limits come from the sandbox's cgroup
+    private_network = False  # a loopback of its own: every server may use the same port
     _session: AgentSession | None = None
 
     @abstractmethod

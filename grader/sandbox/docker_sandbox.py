@@ -55,6 +55,7 @@ def archive(folder: Path) -> str:
 class DockerSandbox(Sandbox):
     kind = "docker"
     cgroup_limits = True
+    private_network = True
 
     def __init__(self, pool: ContainerPool, submission: Path, *, user: dict) -> None:
         self.pool = pool

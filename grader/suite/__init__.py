@@ -4,11 +4,12 @@ suite = load_suite(Path("grading.yml"))   # raises SuiteError with located probl
 """
 
 from grader.suite.assignment import Assignment
-from grader.suite.check import Check, CheckBase, PipeCheck, parse_check
+from grader.suite.check import Check, CheckBase, PipeCheck, SocketCheck, parse_check
 from grader.suite.data import Generated
 from grader.suite.limits import DEFAULT_LIMITS, Limits
 from grader.suite.loader import load_suite
 from grader.suite.problem import Problem, SuiteError
+from grader.suite.socket_stimulus import SocketStimulus
 from grader.suite.stimulus import PipeStimulus
 from grader.suite.suite_model import Suite
 
@@ -22,6 +23,8 @@ __all__ = [
     "PipeCheck",
     "PipeStimulus",
     "Problem",
+    "SocketCheck",
+    "SocketStimulus",
     "Suite",
     "SuiteError",
     "load_suite",

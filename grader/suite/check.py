@@ -13,17 +13,22 @@ from pydantic import Field, TypeAdapter
 from grader.suite.base import SuiteModel
 from grader.suite.fields import AnyText, CheckId, Points, Text
 from grader.suite.limits import Limits
+from grader.suite.socket_stimulus import SocketStimulus
 from grader.suite.stimulus import PipeStimulus
 
 Category = Literal["correctness", "ordering", "eof", "sigpipe", "concurrency", "hygiene"]
 Visibility = Literal["visible", "hidden"]
-Stream = Literal["stdout", "stderr", "exit_status"]
+# What is compared with the reference: a program's streams and status (the client's, for a
+# socket check), and for a server, what every connection received ("transcripts").
+Stream = Literal["stdout", "stderr", "exit_status", "transcripts"]
 Requirement = Literal[
     "children_reaped",
     "no_fd_leak",
     "no_stray_processes",
     "concurrent_stages",
     "sigpipe_default",
+    "server_survives",
+    "no_fd_growth",
 ]
 
 
@@ -46,9 +51,15 @@ class PipeCheck(CheckBase):
     stimulus: PipeStimulus
 
 
-Check = Annotated[PipeCheck, Field(discriminator="driver")]
+class SocketCheck(CheckBase):
+    driver: Literal["socket"]
+    stimulus: SocketStimulus
+    compare: list[Stream] = Field(default_factory=lambda: ["transcripts", "stdout", "exit_status"])
 
-CHECK_MODELS: dict[str, type[CheckBase]] = {"pipe": PipeCheck}
+
+Check = Annotated[PipeCheck | SocketCheck, Field(discriminator="driver")]
+
+CHECK_MODELS: dict[str, type[CheckBase]] = {"pipe": PipeCheck, "socket": SocketCheck}
 
 _check_adapter: TypeAdapter[Check] = TypeAdapter(Check)
 

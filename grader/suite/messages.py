@@ -61,6 +61,8 @@ def explain(error: ErrorDetails, spot: Spot, data: Any) -> Explanation:
         return handler(error, spot, data, what)
     if kind in _KINDS:
         return _wrong_type(error, spot, what)
+    if kind == "value_error":  # a model's own rule: its message says what to do
+        return f"{what}: {error['msg'].removeprefix('Value error, ')}", None
     return f"{what}: {error['msg']}", _write_like(spot)
 
 

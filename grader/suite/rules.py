@@ -61,25 +61,36 @@ def _checks(assignment: dict, where: YamlPath) -> Iterator[tuple[YamlPath, dict]
                 yield (*where, "checks", index), check
 
 
+def _programs_named(stimulus: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every program a stimulus runs, with where it is named: a pipe stimulus names one;
+    a socket stimulus names its server's or its client's."""
+    if not isinstance(stimulus, dict):
+        return
+    if "program" in stimulus:
+        yield ("program",), stimulus["program"]
+    for role in ("server", "client"):
+        if isinstance(stimulus.get(role), dict) and "program" in stimulus[role]:
+            yield (role, "program"), stimulus[role]["program"]
+
+
 def _programs_known(assignment: dict, name: Any, where: YamlPath) -> list[Finding]:
     programs = assignment.get("programs")
     if not isinstance(programs, list) or not all(isinstance(p, str) for p in programs):
         return []  # the models report a malformed list
     findings = []
     for check_path, check in _checks(assignment, where):
-        stimulus = check.get("stimulus")
-        program = stimulus.get("program") if isinstance(stimulus, dict) else None
-        if not isinstance(program, str) or program in programs:
-            continue
-        owner = container_name(check_path, {"assignments": {name: assignment}})
-        hint = f"the programs of assignment '{name}' are: {', '.join(programs)}"
-        close = difflib.get_close_matches(program, programs, n=1)
-        if close:
-            hint = f"did you mean '{close[0]}'? {hint}"
-        else:
-            hint += f"; add '{program}' to programs if the students build it"
-        message = f"unknown program '{program}' in {owner}"
-        findings.append(Finding((*check_path, "stimulus", "program"), message, hint))
+        for spot, program in _programs_named(check.get("stimulus")):
+            if not isinstance(program, str) or program in programs:
+                continue
+            owner = container_name(check_path, {"assignments": {name: assignment}})
+            hint = f"the programs of assignment '{name}' are: {', '.join(programs)}"
+            close = difflib.get_close_matches(program, programs, n=1)
+            if close:
+                hint = f"did you mean '{close[0]}'? {hint}"
+            else:
+                hint += f"; add '{program}' to programs if the students build it"
+            message = f"unknown program '{program}' in {owner}"
+            findings.append(Finding((*check_path, "stimulus", *spot), message, hint))
     return findings
 
 

@@ -18,3 +18,6 @@ class PipeStimulus(SuiteModel):
     files: dict[FileName, Data] = Field(default_factory=dict)
     # Read this many bytes of stdout, then close the pipe: tests programs against early readers.
     read_limit: PositiveBytes | None = None
+
+    def programs(self) -> list[str]:
+        return [self.program]

@@ -524,7 +524,8 @@ def test_enum_list_entry() -> None:
     text = swap("        points: 2\n", "        points: 2\n        compare: [stdout, exitstatus]\n")
     problem = problem_at(text, 10, 27)
     assert problem.message == (
-        "entry 2 of 'compare' must be one of stdout, stderr, exit_status; got 'exitstatus'"
+        "entry 2 of 'compare' must be one of stdout, stderr, exit_status, transcripts; "
+        "got 'exitstatus'"
     )
     assert problem.hint == "did you mean 'exit_status'?"
 
@@ -676,8 +677,8 @@ def test_bad_check_id() -> None:
 
 
 def test_unknown_driver() -> None:
-    problem = problem_at(swap("driver: pipe", "driver: socket"), 11, 17)
-    assert problem.message == "'driver' must be one of pipe; got 'socket'"
+    problem = problem_at(swap("driver: pipe", "driver: carrier-pigeon"), 11, 17)
+    assert problem.message == "'driver' must be one of pipe, socket; got 'carrier-pigeon'"
     assert problem.hint == "write it like: driver: pipe"
 
 

@@ -1,0 +1,223 @@
+"""Scripted client connections: the grader's side of a conversation with a student's server.
+
+Each connection has a reader thread that records everything received, and runs its script
+(send, expect, shut down, reset, pause, wait for another group) on its own thread, so a
+large echo flows both ways at once, as it must with a real client.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import struct
+import threading
+import time
+
+from .datagen import materialise
+from .digest import StreamDigest
+
+CONNECT_TIMEOUT = 5.0
+
+
+class Connection:
+    def __init__(
+        self,
+        group: str,
+        index: int,
+        port: int,
+        script: list[dict],
+        step_timeout: float,
+        finished: dict[str, threading.Event],
+        deadline: float,
+    ) -> None:
+        self.group, self.index, self.port = group, index, port
+        self.script, self.step_timeout, self.finished = script, step_timeout, finished
+        self.deadline = deadline  # the check's own: no step waits past it
+        self.received = bytearray()  # everything that came back (bounded by what we send)
+        self.watermark = 0  # how much of it the script waited for: only that is compared
+        self.sent = 0
+        self.eof = False  # the server closed the connection (not us)
+        self._closing = False
+        self.error: str | None = None  # what the socket said (reset, refused, ...)
+        self.stuck: str | None = None  # the step that never completed
+        self.connected = threading.Event()
+        self.done = False
+        self.started = time.monotonic()
+        self.finished_at: float | None = None
+        self._arrived = threading.Condition()
+        self.sock: socket.socket | None = None
+
+    # -- running ------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        try:
+            self._run()
+        except Exception as e:  # a bug of ours must show, not hang the check
+            self.error = f"grader: {e!r}"
+        finally:
+            self.connected.set()
+
+    def _run(self) -> None:
+        if time.monotonic() >= self.deadline:
+            self.stuck = "its start: the check's time ran out"
+            self.connected.set()
+            return
+        try:
+            self.sock = socket.create_connection(("127.0.0.1", self.port), CONNECT_TIMEOUT)
+            self.sock.settimeout(None)
+        except OSError as e:
+            self.error = f"connect: {e.strerror or e}"
+            self.connected.set()
+            return
+        self.connected.set()
+        reader = threading.Thread(target=self._read, daemon=True)
+        reader.start()
+        try:
+            for number, step in enumerate(self.script, 1):
+                if time.monotonic() >= self.deadline or not self._step(step):
+                    self.stuck = f"step {number}: {_describe(step)}"
+                    break
+            else:
+                self.done = True
+        except OSError as e:
+            self.error = self.error or f"{e.strerror or e}"
+        finally:
+            self.finished_at = time.monotonic()
+            self._close()
+            reader.join(timeout=1)
+
+    def _step(self, step: dict) -> bool:
+        ((kind, arg),) = step.items()
+        if kind == "send":
+            data = materialise(_seeded(arg, self.index))
+            self.sock.sendall(data)
+            self.sent += len(data)
+        elif kind == "expect":
+            want = self.sent if arg == "all" else int(arg)
+            self._wait(lambda: len(self.received) >= want or self.eof)
+            if len(self.received) < want:
+                return False
+            self.watermark = max(self.watermark, want)
+        elif kind == "wait_eof":
+            if not self._wait(lambda: self.eof):
+                return False
+            self.watermark = len(self.received)
+        elif kind == "shutdown":
+            self.sock.shutdown(socket.SHUT_WR)
+        elif kind == "reset":
+            # SO_LINGER with a zero timeout: close() sends RST, as a crashed client would.
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self._close()
+        elif kind == "close":
+            self._close()
+        elif kind == "pause":
+            time.sleep(float(arg))
+        elif kind == "wait_for":
+            # Longer than any step of the group waited for, so that group gives up first:
+            # "B never got through while A held on" is then what the transcript says.
+            return self.finished[arg].wait(self._timeout(2 * self.step_timeout))
+        return True
+
+    def _timeout(self, wanted: float) -> float:
+        return max(0.0, min(wanted, self.deadline - time.monotonic()))
+
+    def _wait(self, condition) -> bool:
+        with self._arrived:
+            return self._arrived.wait_for(condition, self._timeout(self.step_timeout))
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = self.sock.recv(65536)
+            except OSError as e:
+                if not self._closing:
+                    self.error = self.error or (e.strerror or str(e))
+                data = b""
+            with self._arrived:
+                if data:
+                    self.received += data
+                else:
+                    self.eof = not self._closing and not self.error
+                self._arrived.notify_all()
+            if not data:
+                return
+
+    def _close(self) -> None:
+        self._closing = True
+        if self.sock is not None and self.sock.fileno() != -1:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RD)
+            self.sock.close()
+
+    def to_json(self) -> dict:
+        return {
+            "group": self.group,
+            "index": self.index,
+            "sent": self.sent,
+            "received": _digest(self.received[: self.watermark]),
+            "received_total": len(self.received),
+            "eof": self.eof,
+            "completed": self.done,
+            "stuck": self.stuck,
+            "error": self.error,
+            "seconds": round((self.finished_at or time.monotonic()) - self.started, 3),
+        }
+
+
+def _digest(data: bytes) -> dict:
+    digest = StreamDigest()
+    digest.feed(bytes(data))
+    return digest.to_json()
+
+
+def _seeded(spec, index: int):
+    """Each of a group's connections sends its own bytes: the seed moves with the index."""
+    if isinstance(spec, dict):
+        return {**spec, "seed": int(spec.get("seed", 0)) + index}
+    return spec
+
+
+def _describe(step: dict) -> str:
+    ((kind, arg),) = step.items()
+    if kind == "send" and isinstance(arg, dict):
+        return f"send {arg['size']} bytes"
+    return f"{kind} {arg!r}" if arg is not True else kind
+
+
+def run_groups(
+    groups: list[dict], port: int, step_timeout: float, deadline: float
+) -> list[Connection]:
+    """Run every group in order: a group starts once the previous one's connections have
+    connected, so 'A holds, then B arrives' means what it says."""
+    finished = {g["name"]: threading.Event() for g in groups}
+    everyone: list[Connection] = []
+    threads: list[threading.Thread] = []
+    for g in groups:
+        batch = [
+            Connection(g["name"], i, port, g["script"], step_timeout, finished, deadline)
+            for i in range(int(g.get("count", 1)))
+        ]
+        everyone += batch
+        watcher = threading.Thread(target=_run_group, args=(g, batch, finished), daemon=True)
+        watcher.start()
+        threads.append(watcher)
+        if g.get("sequential"):
+            watcher.join(max(0.0, deadline - time.monotonic()))
+        for c in batch:
+            c.connected.wait(CONNECT_TIMEOUT)
+    for t in threads:
+        t.join()
+    return everyone
+
+
+def _run_group(group: dict, batch: list[Connection], finished: dict) -> None:
+    if group.get("sequential"):
+        for c in batch:
+            c.run()
+    else:
+        threads = [threading.Thread(target=c.run, daemon=True) for c in batch]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finished[group["name"]].set()

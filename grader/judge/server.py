@@ -1,0 +1,114 @@
+"""Judging a student's server: did it listen, survive, answer every connection as the
+reference did, and stay clean (no zombies, no descriptor growth)?"""
+
+from __future__ import annotations
+
+from ..verdict import Finding, Verdict
+from . import diagnose
+from .outcome import status, verdict_of
+from .streams import divergence, summary
+
+SHOWN = 3  # connections described one by one; the rest are counted
+
+
+def judge_server(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
+    server, program = s["server"], check.stimulus.server.program
+    if server.get("start_error"):
+        return Verdict.FAIL, Finding(f"could not start {program}: {server['start_error']}")
+    if not server["listened"]:
+        how = f"; it exited ({status(server['exit'])})" if server.get("exit") else ""
+        return Verdict.FAIL, Finding(
+            f"{program} never accepted a connection on port {check.stimulus.port}{how}",
+            diagnosis=[diagnose.never_listened(program, check.stimulus.port)],
+        )
+    if not server["alive"] and (server["exit"] or {}).get("signal"):
+        signal = server["exit"]["signal"]
+        return Verdict.CRASHED, Finding(
+            f"the server was killed by {signal} while clients were connected",
+            expected="still running",
+            actual=status(server["exit"]),
+            diagnosis=[diagnose.server_signal(signal)],
+        )
+    problems = []
+    if not server["alive"]:
+        problems.append(
+            Finding(
+                f"the server exited ({status(server['exit'])}) while it should keep serving",
+                diagnosis=["a server runs until it is stopped: end the connection, not the server"],
+            )
+        )
+    if "transcripts" in check.compare:
+        problems += _transcripts(check, s["connections"], r["connections"])
+    problems += _hygiene(check, server, r["server"])
+    return verdict_of(problems)
+
+
+def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
+    found = []
+    held = {
+        g.name
+        for g in check.stimulus.connections
+        for step in g.script
+        if "wait_for" in step.model_dump()
+    }
+    for c, e in zip(mine, ref, strict=False):
+        where = f"connection '{c['group']}' #{c['index'] + 1}"
+        if e["completed"] and not c["completed"]:
+            f = Finding(
+                f"{where} got stuck at {c['stuck'] or 'its start'}"
+                + (f" ({c['error']})" if c["error"] else ""),
+                expected=summary(e["received"]),
+                actual=summary(c["received"]),
+            )
+            if held and c["group"] not in held:
+                f.diagnosis.append(diagnose.served_one_at_a_time())
+            found.append(f)
+            continue
+        gap = divergence(c["received"], e["received"])
+        if gap:
+            f = Finding(
+                f"{where} received other bytes than the reference's",
+                expected=summary(e["received"]),
+                actual=summary(c["received"]),
+                divergence=gap,
+            )
+            f.diagnosis.append(
+                diagnose.short_echo(c["received"]["size"], e["received"]["size"], c["eof"])
+            )
+            found.append(f)
+        elif e["eof"] and not c["eof"]:
+            found.append(
+                Finding(
+                    f"{where} never saw the server close the connection",
+                    diagnosis=[diagnose.no_close()],
+                )
+            )
+    if len(found) > SHOWN:
+        more = len(found) - SHOWN
+        found = found[:SHOWN]
+        found[0].reason += f"; {more} more connection(s) like it"
+    return found
+
+
+def _hygiene(check, server: dict, ref: dict) -> list[Finding]:
+    found = []
+    if "children_reaped" in check.require and server.get("zombies"):
+        found.append(
+            Finding(
+                f"{len(server['zombies'])} zombie(s) left by the server",
+                diagnosis=[diagnose.server_zombies(len(server["zombies"]))],
+            )
+        )
+    if "no_fd_growth" in check.require and server.get("fds_after") is not None:
+        grew = server["fds_after"] - server["fds_before"]
+        allowed = max(0, ref["fds_after"] - ref["fds_before"])
+        if grew > allowed:
+            found.append(
+                Finding(
+                    f"the server holds {grew} more descriptor(s) than before the connections",
+                    expected=f"{ref['fds_after']} open descriptors",
+                    actual=f"{server['fds_after']}",
+                    diagnosis=[diagnose.fd_growth(grew)],
+                )
+            )
+    return found

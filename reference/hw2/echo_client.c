@@ -1,0 +1,183 @@
+/*
+ * echo_client: send lines to an echo server and print its echoes.
+ *
+ *     echo_client HOST PORT < input
+ *
+ * Connects to HOST:PORT over TCP (IPv4). For each line of stdin: sends
+ * the line, reads exactly as many bytes back and writes them to stdout.
+ * At end of input it half-closes the connection, waits for the server
+ * to close its side, and exits 0.
+ *
+ * Exit status: 2 for a usage error; 1 if it cannot connect, if the
+ * server goes away before every echo came back, or after any other error.
+ */
+
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdnoreturn.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "io.h"
+
+static noreturn void usage(void)
+{
+	fputs("usage: echo_client HOST PORT\n", stderr);
+	exit(2);
+}
+
+static noreturn void server_gone(void)
+{
+	fputs("echo_client: server closed the connection early\n", stderr);
+	exit(1);
+}
+
+/*
+ * A socket call failed. EPIPE (we wrote after the server closed),
+ * ECONNRESET (the server reset the connection) and ENOTCONN (shutdown
+ * after a reset) all mean the server went away.
+ */
+static noreturn void socket_failed(const char *what)
+{
+	if (errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN)
+		server_gone();
+	fprintf(stderr, "echo_client: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* A socket connected to host:port, or -1 after reporting an error. */
+static int connect_to(const char *host, const char *port)
+{
+	struct addrinfo hints, *addrs;
+	int fd = -1, err, connect_errno = 0;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	err = getaddrinfo(host, port, &hints, &addrs);
+	if (err != 0) {
+		fprintf(stderr, "echo_client: %s: %s\n", host, gai_strerror(err));
+		return -1;
+	}
+	/* A name may have several addresses: try each until one answers. */
+	for (struct addrinfo *ai = addrs; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd < 0) {
+			perror("echo_client: socket");
+			break;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		connect_errno = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(addrs);
+	if (fd < 0 && connect_errno != 0)
+		fprintf(stderr, "echo_client: connect: %s\n",
+			strerror(connect_errno));
+	return fd;
+}
+
+/*
+ * Send one line and print its echo. The echo is read back into the
+ * line's own buffer: the line has been sent, the buffer is free.
+ * The echo may arrive in any number of pieces; read_exactly waits for
+ * all of them, so the output is never short or out of step.
+ */
+static void echo_line(int fd, char *line, size_t len)
+{
+	ssize_t got;
+
+	if (write_all(fd, line, len) < 0)
+		socket_failed("write");
+	got = read_exactly(fd, line, len);
+	if (got < 0)
+		socket_failed("read");
+	if ((size_t)got < len)
+		server_gone();
+	/* write(2), not stdio: nothing waits in a buffer if we exit early. */
+	if (write_all(STDOUT_FILENO, line, len) < 0) {
+		perror("echo_client: write to stdout");
+		exit(1);
+	}
+}
+
+/*
+ * End of input: tell the server, then wait for it to close its side.
+ * shutdown(SHUT_WR) sends end of file but keeps the socket open for
+ * reading; close() would also stop us from reading anything still on
+ * its way. The server has already echoed everything, so it must close
+ * without sending another byte.
+ */
+static void finish(int fd)
+{
+	char c;
+	ssize_t n;
+
+	if (shutdown(fd, SHUT_WR) < 0)
+		socket_failed("shutdown");
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		socket_failed("read");
+	if (n > 0) {
+		fputs("echo_client: the server sent more than it was sent\n",
+		      stderr);
+		exit(1);
+	}
+	if (close(fd) < 0) {
+		perror("echo_client: close");
+		exit(1);
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int fd;
+
+	if (argc != 3)
+		usage();
+	if (parse_port(argv[2]) < 0) {
+		fprintf(stderr, "echo_client: invalid port: %s\n", argv[2]);
+		usage();
+	}
+
+	/*
+	 * Writing to a server that has gone away raises SIGPIPE, which
+	 * would kill us without a word. Ignored, write() fails with EPIPE
+	 * and we say what happened.
+	 */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		perror("echo_client: signal");
+		return 1;
+	}
+	fd = connect_to(argv[1], argv[2]);
+	if (fd < 0)
+		return 1;
+
+	/*
+	 * getline, not fgets: lines of any length, and the length it
+	 * returns counts the NUL bytes that strlen would stop at. The last
+	 * line may lack its newline.
+	 */
+	while ((len = getline(&line, &cap, stdin)) > 0)
+		echo_line(fd, line, (size_t)len);
+	if (ferror(stdin)) {
+		perror("echo_client: read stdin");
+		return 1;
+	}
+	free(line);
+	finish(fd);
+	return 0;
+}
