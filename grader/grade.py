@@ -8,8 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .discover import Submission
-from .judge import judge
-from .judge.stimulus import describe
+from .judge import judge, result
 from .reference import References
 from .requests import agent_request
 from .results import BuildSummary, SubmissionResult
@@ -22,19 +21,6 @@ def sandbox_limits(assignment, checks: list) -> dict:
     every = [assignment.limits_for(None), *(assignment.limits_for(c) for c in checks)]
     dumped = [lim.model_dump(mode="json") for lim in every]
     return {key: max(d[key] for d in dumped) for key in dumped[0]}
-
-
-def _unjudged(check, verdict: Verdict, finding: Finding) -> CheckResult:
-    return CheckResult(
-        id=check.id,
-        title=check.title,
-        category=check.category,
-        visibility=check.visibility,
-        max_points=check.points,
-        verdict=verdict,
-        finding=finding,
-        stimulus=describe(check.stimulus),
-    )
 
 
 def grade_submission(
@@ -66,7 +52,7 @@ def grade_submission(
 def _fill(result: SubmissionResult, checks: list, verdict: Verdict, finding: Finding) -> None:
     """Give every check not yet judged the same verdict: no check is ever lost."""
     done = {c.id for c in result.checks}
-    result.checks += [_unjudged(c, verdict, finding) for c in checks if c.id not in done]
+    result.checks += [result(c, verdict, finding) for c in checks if c.id not in done]
 
 
 def _grade_into(result, sub, assignment, checks, open_sandbox, references) -> None:
@@ -96,7 +82,7 @@ def _grade_into(result, sub, assignment, checks, open_sandbox, references) -> No
 def _run_one(check, assignment, box: Sandbox, references: References, missing) -> CheckResult:
     absent = [p for p in check.stimulus.programs() if p in missing]
     if absent:
-        return _unjudged(
+        return result(
             check,
             Verdict.BUILD_FAILED,
             Finding(f"`{assignment.build}` did not produce the program ./{absent[0]}"),
@@ -105,6 +91,6 @@ def _run_one(check, assignment, box: Sandbox, references: References, missing) -
     try:
         reference = references.observe(check, limits, box.kind)
     except SandboxError as e:
-        return _unjudged(check, Verdict.GRADER_ERROR, Finding(f"grader error: {e}"))
+        return result(check, Verdict.GRADER_ERROR, Finding(f"grader error: {e}"))
     student = box.run_check(agent_request(check, limits, box), limits.wall_time)
     return judge(check, limits, student, reference)

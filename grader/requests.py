@@ -31,15 +31,17 @@ def agent_request(check, limits, box: Sandbox) -> dict:
             "read_limit": stim.read_limit,
         }
     else:
-        request |= _socket(stim, box)
+        request |= _socket(check, box)
     return request
 
 
-def _socket(stim, box: Sandbox) -> dict:
+def _socket(check, box: Sandbox) -> dict:
+    stim = check.stimulus
     # A private loopback (a container's) gives every server the suite's port; a shared one
     # (the local sandbox) gets a free port from the agent instead.
     port = stim.port if box.private_network else None
     part: dict = {"port": port, "step_timeout": stim.step_timeout}
+    part["measure"] = bool({"children_reaped", "no_fd_growth"} & set(check.require))
     if stim.server:
         part["server"] = {
             "program": box.program_path(stim.server.program),

@@ -60,13 +60,16 @@ def _serve(req: dict, cwd: str, port: int) -> tuple[dict, list[dict]]:
     connections: list[dict] = []
     if server["listened"]:
         watcher = TreeWatcher(os.getpid(), proc.pid, req.get("stall_window") or 0.25)
-        _settle(watcher, proc)  # done with the probe connection of _wait_listening
+        measure = req.get("measure", False)  # descriptors and zombies: worth two idle waits
+        if measure:
+            _settle(watcher, proc)  # done with the probe connection of _wait_listening
         server["fds_before"] = _fd_count(proc.pid)
         step_timeout = float(req.get("step_timeout", 5.0))
         deadline = time.monotonic() + req["limits"]["wall_time"]
         groups = run_groups(req["connections"], port, step_timeout, deadline)
         connections = [c.to_json() for c in groups]
-        _settle(watcher, proc)
+        if measure:
+            _settle(watcher, proc)
         watcher.sample(time.monotonic(), None)
         server["fds_after"] = _fd_count(proc.pid) if proc.poll() is None else None
         server["zombies"] = watcher.zombies()

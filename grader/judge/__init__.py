@@ -1,5 +1,5 @@
 """Judging: a student's observation against the reference's, to a verdict and a diagnosis."""
 
-from .judge import judge
+from .judge import judge, result
 
-__all__ = ["judge"]
+__all__ = ["judge", "result"]

@@ -14,6 +14,13 @@ LIMIT_SIGNALS = {"SIGXCPU": "cpu_time", "SIGXFSZ": "file_size"}
 
 def judge(check, limits, student: dict, reference: dict) -> CheckResult:
     verdict, finding = _decide(check, limits, student, reference)
+    return result(check, verdict, finding, student.get("duration"))
+
+
+def result(
+    check, verdict: Verdict, finding: Finding | None, duration: float | None = None
+) -> CheckResult:
+    """A check's result, with what the report shows next to the verdict."""
     return CheckResult(
         id=check.id,
         title=check.title,
@@ -24,7 +31,7 @@ def judge(check, limits, student: dict, reference: dict) -> CheckResult:
         finding=finding,
         stimulus=describe(check.stimulus),
         hint=check.hint if verdict is not Verdict.PASS else None,
-        duration=student.get("duration"),
+        duration=duration,
     )
 
 
