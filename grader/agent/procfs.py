@@ -54,6 +54,8 @@ def wait_kind(wchan: str | None, state: str) -> str:
         return "child"
     if "nanosleep" in w or "clock_nanosleep" in w:
         return "sleep"
+    if w in ("wait_woken", "sk_wait_data", "inet_csk_accept") or w.startswith(("tcp_", "unix_")):
+        return "socket"
     return "other"
 
 

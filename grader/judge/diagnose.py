@@ -54,6 +54,7 @@ def _doing(wait: str) -> str:
         "pipe_write": "waiting to write a full pipe",
         "child": "waiting for a child",
         "sleep": "sleeping",
+        "socket": "waiting on a socket",
         "running": "running",
     }.get(wait, "waiting")
 
@@ -221,4 +222,26 @@ def fd_growth(count: int) -> str:
     return (
         f"{count} descriptor(s) stay open for connections that are over: close each "
         "connection's socket when done, and in the parent right after fork"
+    )
+
+
+def client_short() -> str:
+    return (
+        "the client printed fewer echoes than the reference: after the last line, shut down "
+        "the write side (shutdown(fd, SHUT_WR)) and keep reading until every echo has "
+        "arrived and the server closes; only then exit"
+    )
+
+
+def client_hangs() -> str:
+    return (
+        "the client never finished: at end of input it must half-close (shutdown(fd, "
+        "SHUT_WR)) so that the server sees end-of-file and closes, then read until it does"
+    )
+
+
+def reset_while_sending() -> str:
+    return (
+        "the server reset the connection while the client was still sending: closing a "
+        "socket with unread data sends a reset; keep reading until the client closes"
     )

@@ -58,7 +58,16 @@ def _decide(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
     if check.driver == "pipe":
         return _program(check, limits, s, r, check.stimulus.program)
     if check.stimulus.client:
-        return _program(check, limits, s["client"], r["client"], check.stimulus.client.program)
+        verdict, finding = _program(
+            check, limits, s["client"], r["client"], check.stimulus.client.program
+        )
+        if finding and verdict in (Verdict.FAIL, Verdict.TIMEOUT):
+            short = s["client"]["stdout"]["size"] < r["client"]["stdout"]["size"]
+            if verdict is Verdict.TIMEOUT:
+                finding.diagnosis.append(diagnose.client_hangs())
+            elif short:
+                finding.diagnosis.append(diagnose.client_short())
+        return verdict, finding
     return judge_server(check, s, r)
 
 

@@ -55,13 +55,23 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
         where = f"connection '{c['group']}' #{c['index'] + 1}"
         if e["completed"] and not c["completed"]:
             f = Finding(
-                f"{where} got stuck at {c['stuck'] or 'its start'}"
+                (f"{where} got stuck at {c['stuck']}" if c["stuck"] else f"{where} broke off")
                 + (f" ({c['error']})" if c["error"] else ""),
                 expected=summary(e["received"]),
                 actual=summary(c["received"]),
             )
             if held and c["group"] not in held:
                 f.diagnosis.append(diagnose.served_one_at_a_time())
+            elif c["stuck"] and "wait_eof" in c["stuck"]:
+                f.diagnosis.append(diagnose.no_close())
+            elif c["error"] and "reset" in c["error"] and not e["received"]["size"]:
+                f.diagnosis.append(diagnose.reset_while_sending())
+            else:
+                f.diagnosis.append(
+                    diagnose.short_echo(
+                        c["received_total"], e["received"]["size"], c["eof"] or bool(c["error"])
+                    )
+                )
             found.append(f)
             continue
         gap = divergence(c["received"], e["received"])

@@ -42,7 +42,9 @@ def _text(digest: dict) -> str:
     return base64.b64decode(digest["head"]).decode("utf-8", "replace")
 
 
-AGENT_SLACK = 15.0  # beyond a request's own time limit, before we call the agent lost
+# Beyond a request's own time limit, before we call the agent lost. The agent enforces the
+# limit itself; its own waits (a server's start, settling) and a loaded machine need the rest.
+AGENT_SLACK = 30.0
 
 
 class Sandbox(ABC):
@@ -52,6 +54,7 @@ class Sandbox(ABC):
     cgroup_limits = False  # memory and process limits come from the sandbox's cgroup
     private_network = False  # a loopback of its own: every server may use the same port
     _session: AgentSession | None = None
+    _stale: str | None = None  # why this sandbox can no longer be trusted, if it cannot
 
     @abstractmethod
     def start_session(self) -> AgentSession:
@@ -63,12 +66,17 @@ class Sandbox(ABC):
 
     def agent(self, request: dict, timeout: float) -> dict:
         """Run the agent on one request and return its observation (ok false if it failed)."""
+        if self._stale:
+            return {"ok": False, "error": self._stale}
         if self._session is None:
             self._session = self.start_session()
         try:
             return self._session.request(request, timeout + AGENT_SLACK)
         except TimeoutError:
             why = f"the agent did not answer within {timeout + AGENT_SLACK:g} s"
+            # It may still be running that check, servers and all: nothing more this
+            # sandbox observes can be trusted, so its remaining checks are ours to rerun.
+            self._stale = f"an earlier check's agent never answered ({why})"
         except AgentLost as e:
             why = self.lost(str(e))
         self.end_session()  # the next request starts a fresh agent

@@ -1,0 +1,73 @@
+"""hw2 end to end: the reference passes everything; each known-bad echo server or client fails
+exactly the checks its bug breaks, with the verdict and diagnosis that name the cause; the same
+verdicts in both sandboxes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import ROOT, SUBMISSIONS, known_bad, verdicts
+
+SANDBOXES = pytest.mark.parametrize("sandbox", ["local", "docker"])
+
+# bug -> {check id: (verdict, words the reason or diagnosis must contain)}
+EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
+    "sequential-server": {
+        "server-idle-client": ("fail", "the server handles one client at a time"),
+    },
+    "dies-on-sigpipe": {
+        "server-survives-reset": ("crashed", "killed by SIGPIPE"),
+    },
+    "no-reaping": {
+        "server-200-connections": ("fail", "never waited for"),
+    },
+    "leaks-client-socket": {
+        cid: ("fail", "the connection was never closed")
+        for cid in ("server-half-close", "server-50-clients", "server-200-connections")
+    },
+    "single-write": {
+        "server-16mib": ("fail", "loop until every byte is written"),
+    },
+    "echoes-first-read-only": {
+        "server-many-lines": ("fail", "keep reading and echoing until read() returns 0"),
+        "server-1mib": ("fail", "keep reading and echoing until read() returns 0"),
+        "server-16mib": ("fail", "keep reading and echoing until read() returns 0"),
+        "server-half-close": ("fail", "keep reading and echoing until read() returns 0"),
+        "server-50-clients": ("fail", "keep reading and echoing until read() returns 0"),
+        "server-survives-reset": ("fail", "the server reset the connection"),
+    },
+    "client-exits-early": {
+        "client-fragments": ("fail", "keep reading until every echo has arrived"),
+        "client-server-vanishes": ("fail", "stdout differs"),
+    },
+    "client-ignores-half-close": {
+        cid: ("timeout", "it must half-close")
+        for cid in ("client-lines", "client-fragments", "client-large")
+    },
+}
+
+
+def _words(check) -> str:
+    f = check.finding
+    return " ".join([f.reason, *(f.diagnosis or [])]) if f else ""
+
+
+def test_every_known_bad_submission_has_expectations():
+    assert sorted(p.name for p in (SUBMISSIONS / "hw2").iterdir()) == sorted(EXPECTED)
+
+
+@SANDBOXES
+def test_reference_passes_every_check(graders, sandbox):
+    result = graders(sandbox)(ROOT / "reference" / "hw2", "hw2")
+    assert set(verdicts(result).values()) == {"pass"}
+
+
+@SANDBOXES
+@pytest.mark.parametrize("bug", sorted(EXPECTED))
+def test_known_bad_submission(bug, graders, sandbox, tmp_path):
+    result = graders(sandbox)(known_bad("hw2", bug, tmp_path), "hw2")
+    failed = {c.id: c for c in result.checks if str(c.verdict) != "pass"}
+    assert sorted(failed) == sorted(EXPECTED[bug]), verdicts(result)
+    for cid, (verdict, words) in EXPECTED[bug].items():
+        assert str(failed[cid].verdict) == verdict, (cid, _words(failed[cid]))
+        assert words in _words(failed[cid]), (cid, _words(failed[cid]))
