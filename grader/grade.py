@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .discover import Submission
-from .judge import judge, result
+from .judge import judge, result_for
 from .reference import References
 from .requests import agent_request
 from .results import BuildSummary, SubmissionResult
@@ -52,7 +52,7 @@ def grade_submission(
 def _fill(result: SubmissionResult, checks: list, verdict: Verdict, finding: Finding) -> None:
     """Give every check not yet judged the same verdict: no check is ever lost."""
     done = {c.id for c in result.checks}
-    result.checks += [result(c, verdict, finding) for c in checks if c.id not in done]
+    result.checks += [result_for(c, verdict, finding) for c in checks if c.id not in done]
 
 
 def _grade_into(result, sub, assignment, checks, open_sandbox, references) -> None:
@@ -82,7 +82,7 @@ def _grade_into(result, sub, assignment, checks, open_sandbox, references) -> No
 def _run_one(check, assignment, box: Sandbox, references: References, missing) -> CheckResult:
     absent = [p for p in check.stimulus.programs() if p in missing]
     if absent:
-        return result(
+        return result_for(
             check,
             Verdict.BUILD_FAILED,
             Finding(f"`{assignment.build}` did not produce the program ./{absent[0]}"),
@@ -91,6 +91,6 @@ def _run_one(check, assignment, box: Sandbox, references: References, missing) -
     try:
         reference = references.observe(check, limits, box.kind)
     except SandboxError as e:
-        return result(check, Verdict.GRADER_ERROR, Finding(f"grader error: {e}"))
+        return result_for(check, Verdict.GRADER_ERROR, Finding(f"grader error: {e}"))
     student = box.run_check(agent_request(check, limits, box), limits.wall_time)
     return judge(check, limits, student, reference)

@@ -27,3 +27,20 @@ def known_bad(assignment: str, bug: str, into: Path) -> Path:
 
 def verdicts(result: SubmissionResult) -> dict[str, str]:
     return {c.id: str(c.verdict) for c in result.checks}
+
+
+def words(check) -> str:
+    """A check's reason and diagnosis, as one text to look for a cause in."""
+    f = check.finding
+    return " ".join([f.reason, *(f.diagnosis or [])]) if f else ""
+
+
+def assert_fails_exactly(result: SubmissionResult, expected: dict[str, tuple[str, str]]) -> None:
+    """Exactly the expected checks fail, each with its verdict, no points, and the words
+    that name the cause in its reason or diagnosis."""
+    failed = {c.id: c for c in result.checks if str(c.verdict) != "pass"}
+    assert sorted(failed) == sorted(expected), verdicts(result)
+    for cid, (verdict, cause) in expected.items():
+        assert str(failed[cid].verdict) == verdict, (cid, words(failed[cid]))
+        assert cause in words(failed[cid]), (cid, words(failed[cid]))
+        assert failed[cid].points == 0

@@ -1,5 +1,5 @@
 """Judging: a student's observation against the reference's, to a verdict and a diagnosis."""
 
-from .judge import judge, result
+from .judge import judge, result_for
 
-__all__ = ["judge", "result"]
+__all__ = ["judge", "result_for"]

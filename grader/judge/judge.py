@@ -14,10 +14,10 @@ LIMIT_SIGNALS = {"SIGXCPU": "cpu_time", "SIGXFSZ": "file_size"}
 
 def judge(check, limits, student: dict, reference: dict) -> CheckResult:
     verdict, finding = _decide(check, limits, student, reference)
-    return result(check, verdict, finding, student.get("duration"))
+    return result_for(check, verdict, finding, student.get("duration"))
 
 
-def result(
+def result_for(
     check, verdict: Verdict, finding: Finding | None, duration: float | None = None
 ) -> CheckResult:
     """A check's result, with what the report shows next to the verdict."""
