@@ -242,6 +242,6 @@ def client_hangs() -> str:
 
 def reset_while_sending() -> str:
     return (
-        "the server reset the connection while the client was still sending: closing a "
-        "socket with unread data sends a reset; keep reading until the client closes"
+        "the server closed (or reset) the connection while the client was still sending: "
+        "closing a socket with unread data resets it; keep reading until the client closes"
     )

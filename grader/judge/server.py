@@ -64,7 +64,7 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
                 f.diagnosis.append(diagnose.served_one_at_a_time())
             elif c["stuck"] and "wait_eof" in c["stuck"]:
                 f.diagnosis.append(diagnose.no_close())
-            elif c["error"] and "reset" in c["error"] and not e["received"]["size"]:
+            elif c["error"] and not e["received"]["size"]:
                 f.diagnosis.append(diagnose.reset_while_sending())
             else:
                 f.diagnosis.append(
