@@ -6,10 +6,10 @@ import os
 import platform
 from dataclasses import dataclass, field
 
-# Syscall numbers used to tell which descriptor a blocked process waits on.
+# Numbers of the syscalls whose first argument is the descriptor a blocked process waits on.
 _SYSCALLS = {
-    "x86_64": {0: "read", 1: "write", 19: "readv", 20: "writev", 61: "wait4", 247: "waitid"},
-    "aarch64": {63: "read", 64: "write", 65: "readv", 66: "writev", 260: "wait4", 95: "waitid"},
+    "x86_64": {0: "read", 1: "write", 19: "readv", 20: "writev"},
+    "aarch64": {63: "read", 64: "write", 65: "readv", 66: "writev"},
 }.get(platform.machine(), {})
 
 SIGPIPE_BIT = 1 << (13 - 1)
@@ -186,6 +186,6 @@ def blocked_fd(pid: int) -> int | None:
     parts = (_read(f"/proc/{pid}/syscall") or "").split()
     if len(parts) < 2 or not parts[0].isdigit():
         return None  # "running", or no permission
-    if _SYSCALLS.get(int(parts[0])) in ("read", "write", "readv", "writev"):
+    if int(parts[0]) in _SYSCALLS:
         return int(parts[1], 16)
     return None

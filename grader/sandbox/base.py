@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .session import AgentLost, AgentSession
 
@@ -27,7 +27,6 @@ class BuildResult:
     log: str  # the start of its output
     duration: float
     timed_out: bool = False
-    missing: list[str] = field(default_factory=list)
 
     def first_errors(self, lines: int = 12) -> str:
         """The compiler's first errors, else the end of the log."""
