@@ -245,3 +245,10 @@ def reset_while_sending() -> str:
         "the server closed (or reset) the connection while the client was still sending: "
         "closing a socket with unread data resets it; keep reading until the client closes"
     )
+
+
+def never_connected() -> str:
+    return (
+        "connect to HOST PORT from the command line (getaddrinfo, socket, connect) before "
+        "reading input; the reference did and was answered"
+    )

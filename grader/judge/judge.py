@@ -61,6 +61,13 @@ def _decide(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
         verdict, finding = _program(
             check, limits, s["client"], r["client"], check.stimulus.client.program
         )
+        met = (s.get("fake_server") or {}).get("connections", 0)
+        if verdict is Verdict.PASS and met < (r.get("fake_server") or {}).get("connections", 0):
+            # Same output and status, but without ever talking to the server: not a pass.
+            return Verdict.FAIL, Finding(
+                "the client never connected to the server",
+                diagnosis=[diagnose.never_connected()],
+            )
         if finding and verdict in (Verdict.FAIL, Verdict.TIMEOUT):
             short = s["client"]["stdout"]["size"] < r["client"]["stdout"]["size"]
             if verdict is Verdict.TIMEOUT:
