@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .atomic import write_atomically
+from .judge import reference_trouble
 from .requests import agent_request
 from .sandbox import Sandbox, SandboxError
 
@@ -50,7 +51,8 @@ class References:
 
     def _key(self, check, limits, kind: str) -> str:
         if not self._base:
-            self._base = tree_hash(self.assignment.reference_dir, AGENT_DIR)
+            data = [self.assignment.data_dir] if self.assignment.data_dir else []
+            self._base = tree_hash(self.assignment.reference_dir, AGENT_DIR, *data)
         payload = json.dumps(
             [
                 self._base,
@@ -70,7 +72,7 @@ class References:
             return json.loads(path.read_text())
         box = self._sandbox()
         observation = box.run_check(agent_request(check, limits, box), limits.wall_time)
-        if path and observation.get("ok") and observation.get("ended_by") == "exit":
+        if path and reference_trouble(check, observation) is None:
             write_atomically(path, json.dumps(observation))
         return observation
 
@@ -87,6 +89,7 @@ class References:
                     f"the reference does not build:\n{built.first_errors()}"
                 )
                 raise self._broken
+            box.provide(self.assignment.data_dir)
             self._box = box
         return self._box
 

@@ -22,6 +22,7 @@ def agent_request(check, limits, box: Sandbox) -> dict:
         "stall_window": STALL_WINDOW,
         "user": box.user,
         "cgroup": box.cgroup_limits,
+        "trees": box.trees,
     }
     if check.driver == "pipe":
         request |= {
@@ -30,18 +31,40 @@ def agent_request(check, limits, box: Sandbox) -> dict:
             "stdin": _data(stim.stdin),
             "read_limit": stim.read_limit,
         }
+    elif check.driver == "http":
+        request |= _http(check, box)
     else:
         request |= _socket(check, box)
     return request
 
 
-def _socket(check, box: Sandbox) -> dict:
-    stim = check.stimulus
+def _port(check, box: Sandbox) -> int | None:
     # A private loopback (a container's) gives every server the suite's port; a shared one
     # (the local sandbox) gets a free port from the agent instead.
-    port = stim.port if box.private_network else None
-    part: dict = {"port": port, "step_timeout": stim.step_timeout}
-    part["measure"] = bool({"children_reaped", "no_fd_growth"} & set(check.require))
+    return check.stimulus.port if box.private_network else None
+
+
+def _measure(check) -> bool:
+    return bool({"children_reaped", "no_fd_growth"} & set(check.require))
+
+
+def _http(check, box: Sandbox) -> dict:
+    stim = check.stimulus
+    return {
+        "port": _port(check, box),
+        "step_timeout": stim.step_timeout,
+        "patience": stim.patience,
+        "measure": _measure(check),
+        "server": {"program": box.program_path(stim.server.program), "args": stim.server.args},
+        "upstream": stim.upstream.model_dump(mode="json") if stim.upstream else None,
+        "requests": [r.model_dump(mode="json", exclude_defaults=True) for r in stim.requests],
+    }
+
+
+def _socket(check, box: Sandbox) -> dict:
+    stim = check.stimulus
+    part: dict = {"port": _port(check, box), "step_timeout": stim.step_timeout}
+    part["measure"] = _measure(check)
     if stim.server:
         part["server"] = {
             "program": box.program_path(stim.server.program),

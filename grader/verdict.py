@@ -25,6 +25,7 @@ class Finding:
     actual: str | None = None
     divergence: str | None = None  # where student and reference first part ways
     diagnosis: list[str] = field(default_factory=list)  # likely causes, in actionable words
+    reproduce: str | None = None  # shell commands that show the failure by hand
 
 
 @dataclass

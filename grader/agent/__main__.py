@@ -8,11 +8,12 @@ import json
 import sys
 import traceback
 
-from . import AGENT_VERSION, pipe_driver, setup_driver, socket_driver, tree
+from . import AGENT_VERSION, http_driver, pipe_driver, setup_driver, socket_driver, tree
 
 DRIVERS = {
     "pipe": pipe_driver.run,
     "socket": socket_driver.run,
+    "http": http_driver.run,
     "setup": setup_driver.run,
     "probe": setup_driver.probe,
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 # cgroup v2 first, then v1; inside a container these are the container's own cgroup.
 _SOURCES = {
     "oom_kill": ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"),
@@ -22,6 +24,15 @@ def counters() -> dict[str, int]:
             found[name] = int(fields.get(_FIELD[name], 0))
             break
     return found
+
+
+def counting(req: dict, run: Callable[[], dict]) -> dict:
+    """run()'s observation, with what the cgroup counted meanwhile (when the sandbox has one)."""
+    before = counters() if req.get("cgroup") else {}
+    observation = run()
+    if before:
+        observation["cgroup"] = delta(before, counters())
+    return observation
 
 
 def delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:

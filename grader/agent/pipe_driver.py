@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import selectors
+import shutil
 import subprocess
 import time
 
@@ -29,7 +30,17 @@ def prepare_workdir(req: dict) -> str:
         with open(path, "wb") as f:
             f.write(materialise(spec))
     chown_tree(cwd, req.get("user"))
+    for name, source in req.get("trees", {}).items():
+        # Shared read-only data (hw3's www): linked, not copied, and left as the agent's.
+        shutil.copytree(source, os.path.join(cwd, name), copy_function=_link, dirs_exist_ok=True)
     return cwd
+
+
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        shutil.copy2(source, target)
 
 
 def spawn(req: dict, program: str, args: list[str], cwd: str, stdin) -> subprocess.Popen:
@@ -53,11 +64,7 @@ def start_error(e: OSError, program: str) -> dict:
 
 def run(req: dict) -> dict:
     cwd = prepare_workdir(req)
-    counters = cgroup.counters() if req.get("cgroup") else {}
-    observation = run_program(req, req["program"], req.get("args", []), cwd)
-    if counters:
-        observation["cgroup"] = cgroup.delta(counters, cgroup.counters())
-    return observation
+    return cgroup.counting(req, lambda: run_program(req, req["program"], req.get("args", []), cwd))
 
 
 def run_program(req: dict, program: str, args: list[str], cwd: str) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..verdict import CheckResult, Finding, Verdict
 from . import diagnose
+from .http import http_reference_trouble, judge_http
 from .outcome import code, size, status, verdict_of
 from .server import judge_server
 from .stimulus import describe
@@ -39,7 +40,7 @@ def _decide(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
     if not s.get("ok"):
         error = s.get("error") or "no observation"
         return Verdict.GRADER_ERROR, Finding(f"grader error: {error.splitlines()[0]}", actual=error)
-    trouble = _reference_trouble(check, r)
+    trouble = reference_trouble(check, r)
     if trouble:
         return Verdict.GRADER_ERROR, Finding(
             "the reference implementation itself did not finish this check", actual=trouble
@@ -57,6 +58,8 @@ def _decide(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
         )
     if check.driver == "pipe":
         return _program(check, limits, s, r, check.stimulus.program)
+    if check.driver == "http":
+        return judge_http(check, s, r)
     if check.stimulus.client:
         verdict, finding = _program(
             check, limits, s["client"], r["client"], check.stimulus.client.program
@@ -78,9 +81,12 @@ def _decide(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
     return judge_server(check, s, r)
 
 
-def _reference_trouble(check, r: dict) -> str | None:
+def reference_trouble(check, r: dict) -> str | None:
+    """Why the reference's own observation cannot be judged against (nor cached), if so."""
     if not r.get("ok"):
         return r.get("error") or "no observation"
+    if check.driver == "http":
+        return http_reference_trouble(r)
     if check.driver == "pipe" or check.stimulus.client:
         run = r if check.driver == "pipe" else r["client"]
         return run.get("start_error") or (None if run["ended_by"] == "exit" else run["ended_by"])

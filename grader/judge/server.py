@@ -12,7 +12,20 @@ SHOWN = 3  # connections described one by one; the rest are counted
 
 
 def judge_server(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
-    server, program = s["server"], check.stimulus.server.program
+    server = s["server"]
+    ended = server_ended(check, server)
+    if ended:
+        return ended
+    problems = server_exited(server)
+    if "transcripts" in check.compare:
+        problems += _transcripts(check, s["connections"], r["connections"])
+    problems += hygiene(check, server, r["server"])
+    return verdict_of(problems)
+
+
+def server_ended(check, server: dict) -> tuple[Verdict, Finding] | None:
+    """A server that never started, never listened, or was killed: nothing else matters."""
+    program = check.stimulus.server.program
     if server.get("start_error"):
         return Verdict.FAIL, Finding(f"could not start {program}: {server['start_error']}")
     if not server["listened"]:
@@ -29,18 +42,18 @@ def judge_server(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
             actual=status(server["exit"]),
             diagnosis=[diagnose.server_signal(signal)],
         )
-    problems = []
-    if not server["alive"]:
-        problems.append(
-            Finding(
-                f"the server exited ({status(server['exit'])}) while it should keep serving",
-                diagnosis=["a server runs until it is stopped: end the connection, not the server"],
-            )
+    return None
+
+
+def server_exited(server: dict) -> list[Finding]:
+    if server["alive"]:
+        return []
+    return [
+        Finding(
+            f"the server exited ({status(server['exit'])}) while it should keep serving",
+            diagnosis=["a server runs until it is stopped: end the connection, not the server"],
         )
-    if "transcripts" in check.compare:
-        problems += _transcripts(check, s["connections"], r["connections"])
-    problems += _hygiene(check, server, r["server"])
-    return verdict_of(problems)
+    ]
 
 
 def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
@@ -100,7 +113,7 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
     return found
 
 
-def _hygiene(check, server: dict, ref: dict) -> list[Finding]:
+def hygiene(check, server: dict, ref: dict) -> list[Finding]:
     found = []
     if "children_reaped" in check.require and server.get("zombies"):
         found.append(

@@ -12,6 +12,8 @@ def _data(spec) -> str:
 
 
 def describe(stimulus) -> str:
+    if hasattr(stimulus, "requests"):
+        return _describe_http(stimulus)
     if not hasattr(stimulus, "program"):
         return _describe_socket(stimulus)
     parts = [f"./{stimulus.program}" + "".join(f" {a}" for a in stimulus.args)]
@@ -46,6 +48,36 @@ def _describe_socket(stim) -> str:
         steps = ", ".join(_step(s) for s in g.script)
         parts.append(f"{many} '{g.name}': {steps}")
     return "; ".join(parts).replace("{port}", str(stim.port))
+
+
+def label(request) -> str:
+    if request.raw is not None:
+        return f"the request {request.raw[:40]!r}"
+    paths = request.paths()
+    what = f"GET {paths[0]}" if len(paths) == 1 else "GET " + ", then ".join(paths)
+    if request.body is not None:
+        what = f"POST {paths[0]} with a body"
+    return f"{request.count} x {what}" if request.count > 1 else what
+
+
+def _describe_http(stim) -> str:
+    parts = [f"./{stim.server.program} " + " ".join(stim.server.args)]
+    if stim.upstream:
+        parts.append("the grader's upstream HTTP server behind it")
+    for r in stim.requests:
+        text = label(r)
+        if r.concurrency > 1:
+            text += f", {r.concurrency} at once"
+        if r.idle:
+            text += f", while {r.idle} idle client(s) hold connections open"
+        if r.pace:
+            text += f", sent one byte every {r.pace:g} s"
+        if r.hang_up:
+            text += ", then hang up without reading"
+        if r.reset_after is not None:
+            text += f", reset the connection after {r.reset_after} bytes of the response"
+        parts.append(text)
+    return "; ".join(parts).replace("{port}", str(stim.port)).replace("{upstream}", "UPSTREAM")
 
 
 def _step(step) -> str:

@@ -56,6 +56,7 @@ def details(c: CheckResult) -> Panel:
             ("expected", f.expected),
             ("got", f.actual),
             ("where", f.divergence),
+            ("reproduce", f.reproduce),
         ):
             if value:
                 lines.append(f"{label}: ", style="bold")

@@ -10,6 +10,7 @@ import base64
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from pathlib import Path
 
 from .session import AgentLost, AgentSession
 
@@ -54,6 +55,21 @@ class Sandbox(ABC):
     private_network = False  # a loopback of its own: every server may use the same port
     _session: AgentSession | None = None
     _stale: str | None = None  # why this sandbox can no longer be trusted, if it cannot
+    _trees: dict[str, str] | None = None
+
+    @property
+    def trees(self) -> dict[str, str]:
+        """Data folders in the sandbox, by name: each check's folder gets them linked in."""
+        return dict(self._trees or {})
+
+    def provide(self, folder: Path | None) -> None:
+        """Make a data folder (an assignment's) available to every check, read-only."""
+        if folder is not None:
+            self._trees = {**self.trees, folder.name: self._copy_data(folder)}
+
+    @abstractmethod
+    def _copy_data(self, folder: Path) -> str:
+        """Copy the folder in, owned by the agent; where it is, as the agent sees it."""
 
     @abstractmethod
     def start_session(self) -> AgentSession:

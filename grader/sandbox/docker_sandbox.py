@@ -77,6 +77,15 @@ class DockerSandbox(Sandbox):
     def source_dir(self) -> str:
         return "/work/submission"
 
+    def _copy_data(self, folder: Path) -> str:
+        target = f"/work/data/{folder.name}"
+        copied = self.agent(
+            {"driver": "setup", "archive": archive(folder), "target": target, "user": None}, 60
+        )
+        if not copied.get("ok"):
+            raise SandboxError(f"the data folder could not be copied in: {copied.get('error')}")
+        return target
+
     def start_session(self) -> AgentSession:
         try:
             return ExecSession(self.client, self.container_id)

@@ -39,6 +39,11 @@ class LocalSandbox(Sandbox):
         argv = [sys.executable, "-m", "grader.agent", "--serve"]
         return ProcessSession(argv, str(self.root), env)
 
+    def _copy_data(self, folder: Path) -> str:
+        target = self.root / "data" / folder.name
+        shutil.copytree(folder, target, dirs_exist_ok=True)
+        return str(target)
+
     def program_path(self, name: str) -> str:
         return str(self.src / name)
 

@@ -18,6 +18,7 @@ class Assignment(SuiteModel):
     build: AnyText = "make"
     programs: Annotated[list[ProgramName], Field(min_length=1)]
     reference: Text  # relative to the folder holding grading.yml
+    data: Text | None = None  # a folder (same base) linked into every check's folder, read-only
     limits: Limits | None = None
     checks: Annotated[list[Check], Field(min_length=1)]
 
@@ -25,6 +26,7 @@ class Assignment(SuiteModel):
     # location. Suite fills them in right after validation.
     _name: str = PrivateAttr(default="")
     _reference_dir: Path | None = PrivateAttr(default=None)
+    _data_dir: Path | None = PrivateAttr(default=None)
 
     @property
     def name(self) -> str:
@@ -41,6 +43,14 @@ class Assignment(SuiteModel):
         """Record the assignment's name and the folder that `reference` is relative to."""
         self._name = name
         self._reference_dir = (root / self.reference).resolve()
+        self._data_dir = (root / self.data).resolve() if self.data else None
+
+    @property
+    def data_dir(self) -> Path | None:
+        """Absolute path of the data folder, if the assignment has one."""
+        if self._data_dir is None and self.data:
+            return Path(self.data).resolve()
+        return self._data_dir
 
     def limits_for(self, check: CheckBase | None = None) -> Limits:
         """Effective limits, per field: check limits, else assignment limits, else defaults.

@@ -12,6 +12,7 @@ from pydantic import Field, TypeAdapter
 
 from grader.suite.base import SuiteModel
 from grader.suite.fields import AnyText, CheckId, Points, Text
+from grader.suite.http_stimulus import HttpStimulus
 from grader.suite.limits import Limits
 from grader.suite.socket_stimulus import SocketStimulus
 from grader.suite.stimulus import PipeStimulus
@@ -57,9 +58,29 @@ class SocketCheck(CheckBase):
     compare: list[Stream] = Field(default_factory=lambda: ["transcripts", "stdout", "exit_status"])
 
 
-Check = Annotated[PipeCheck | SocketCheck, Field(discriminator="driver")]
+# What an http check compares with the reference's responses: the status (or only its
+# class: 4xx), the media type, Content-Length against the body, the body's bytes, the set of
+# links (a listing's markup is free), and what reached the upstream through a proxy.
+HttpAspect = Literal[
+    "status", "status_class", "content_type", "content_length", "body", "links", "upstream"
+]  # fmt: skip
 
-CHECK_MODELS: dict[str, type[CheckBase]] = {"pipe": PipeCheck, "socket": SocketCheck}
+
+class HttpCheck(CheckBase):
+    driver: Literal["http"]
+    stimulus: HttpStimulus
+    compare: list[HttpAspect] = Field(  # type: ignore[assignment]
+        default_factory=lambda: ["status", "content_type", "content_length", "body"]
+    )
+
+
+Check = Annotated[PipeCheck | SocketCheck | HttpCheck, Field(discriminator="driver")]
+
+CHECK_MODELS: dict[str, type[CheckBase]] = {
+    "pipe": PipeCheck,
+    "socket": SocketCheck,
+    "http": HttpCheck,
+}
 
 _check_adapter: TypeAdapter[Check] = TypeAdapter(Check)
 

@@ -32,25 +32,26 @@ def check_rules(data: Any, root: Path, line_of: Callable[[YamlPath], int]) -> li
     for name, assignment in assignments.items():
         if isinstance(assignment, dict):
             where: YamlPath = ("assignments", name)
-            findings += _reference_exists(assignment, where, root)
+            findings += _folder_exists(assignment, "reference", where, root)
+            findings += _folder_exists(assignment, "data", where, root)
             findings += _programs_known(assignment, name, where)
             findings += _unique_check_ids(assignment, where, line_of)
     return findings
 
 
-def _reference_exists(assignment: dict, where: YamlPath, root: Path) -> list[Finding]:
-    reference = assignment.get("reference")
-    if not isinstance(reference, str) or not reference:
+def _folder_exists(assignment: dict, key: str, where: YamlPath, root: Path) -> list[Finding]:
+    value = assignment.get(key)
+    if not isinstance(value, str) or not value:
         return []
-    folder = (root / reference).resolve()
+    folder = (root / value).resolve()
     if folder.is_dir():
         return []
     if folder.exists():
-        message = f"reference '{reference}' is not a folder"
+        message = f"{key} '{value}' is not a folder"
     else:
-        message = f"reference folder '{reference}' does not exist"
+        message = f"{key} folder '{value}' does not exist"
     hint = f"looked for {folder}; the path is relative to the folder holding grading.yml"
-    return [Finding((*where, "reference"), message, hint)]
+    return [Finding((*where, key), message, hint)]
 
 
 def _checks(assignment: dict, where: YamlPath) -> Iterator[tuple[YamlPath, dict]]:

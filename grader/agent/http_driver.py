@@ -1,0 +1,123 @@
+"""The http driver: a student's web server (or proxy) under HTTP requests, one plan entry
+after another: single requests, many at once, a request made while idle clients hold
+connections open, and an upstream inside the sandbox for a proxy to relay to."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+from . import cgroup, procfs, tree
+from .http_exchange import CONNECT_TIMEOUT, Exchange
+from .pipe_driver import prepare_workdir
+from .server_run import free_port, serve, with_port
+from .upstream import Upstream
+
+HOLD_SETTLE = 0.3  # after idle clients connect, time for the server to take them up
+
+
+def run(req: dict) -> dict:
+    cwd = prepare_workdir(req)
+    port = req.get("port") or free_port()
+    return cgroup.counting(req, lambda: _run(req, cwd, port))
+
+
+def _run(req: dict, cwd: str, port: int) -> dict:
+    upstream = Upstream() if req.get("upstream") else None
+    values = {"port": port} | ({"upstream": upstream.port} if upstream else {})
+    args = with_port(req["server"].get("args", []), **values)
+    timeout = float(req.get("step_timeout", 5.0))
+    patience = float(req.get("patience", 1.5))
+
+    def talk(port: int, deadline: float) -> list[dict]:
+        return [_entry(spec, port, timeout, patience, deadline) for spec in req["requests"]]
+
+    observation: dict = {}
+    try:
+        observation["server"], observation["requests"] = serve(req, cwd, port, args, talk)
+    finally:
+        if upstream is not None:
+            observation["upstream"] = upstream.stop()
+        tree.kill_all(os.getpid())
+    return observation
+
+
+def _entry(spec: dict, port: int, timeout: float, patience: float, deadline: float) -> dict:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return {"skipped": "the check's time ran out first"}
+    timeout = min(timeout, left)
+    if spec.get("idle"):
+        return _while_idle(spec, port, timeout, patience)
+    if int(spec.get("count", 1)) > 1:
+        return _many(spec, port, timeout)
+    return Exchange(spec, port, timeout).run().to_json()
+
+
+def _while_idle(spec: dict, port: int, timeout: float, patience: float) -> dict:
+    """The request made while `idle` clients hold connections open and say nothing: served
+    at once by a concurrent server, only after they leave by a sequential one (or a full
+    pool). The tree's processes and threads, meanwhile, show how the server is built."""
+    held: list[socket.socket] = []
+    try:
+        for _ in range(int(spec["idle"])):
+            held.append(socket.create_connection(("127.0.0.1", port), CONNECT_TIMEOUT))
+    except OSError as e:
+        for s in held:
+            s.close()
+        return {"error": f"idle client {len(held) + 1} could not connect: {e.strerror or e}"}
+    time.sleep(HOLD_SETTLE)
+    probe = Exchange(spec, port, timeout)
+    runner = threading.Thread(target=probe.run, daemon=True)
+    runner.start()
+    runner.join(patience)
+    served_while_held = not runner.is_alive() and probe.done
+    shape = _shape()
+    for s in held:
+        s.close()
+    runner.join(timeout)
+    return probe.to_json() | shape | {"idle": len(held), "served_while_held": served_while_held}
+
+
+def _shape() -> dict:
+    """Processes and threads in the server's tree right now (zombies not counted)."""
+    live = [p for p in procfs.descendants(os.getpid()) if not p.zombie]
+    return {"processes": len(live), "threads": sum(max(1, len(p.waits)) for p in live)}
+
+
+def _many(spec: dict, port: int, timeout: float) -> dict:
+    """`count` requests, `concurrency` at a time, summed up: what each status, body and
+    problem counted, and the first exchange that went wrong, in full."""
+    count, width = int(spec["count"]), int(spec.get("concurrency", 1))
+    started = time.monotonic()
+    with ThreadPoolExecutor(width) as pool:
+        done = list(pool.map(lambda _: Exchange(spec, port, timeout).run(), range(count)))
+    statuses: Counter = Counter()
+    bodies: Counter = Counter()
+    problems: Counter = Counter()
+    errors: Counter = Counter()
+    odd = None
+    for e in done:
+        response = e.responses[0] if e.responses else None
+        statuses[str(response["status"]) if response else "none"] += 1
+        if response:
+            bodies[response["body"]["sha256"]] += 1
+            problems.update(response["problems"])
+        if e.error:
+            errors[e.error] += 1
+        if odd is None and (e.error or not e.done or (response and response["problems"])):
+            odd = e.to_json()
+    return {
+        "count": count,
+        "concurrency": width,
+        "statuses": dict(statuses),
+        "bodies": dict(bodies),
+        "problems": dict(problems),
+        "errors": dict(errors),
+        "odd": odd,
+        "seconds": round(time.monotonic() - started, 3),
+    }

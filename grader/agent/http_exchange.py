@@ -1,0 +1,158 @@
+"""One HTTP conversation on one connection, the grader being the client: a request sent
+whole or trickled, then the response read to the end, or cut short by a hang-up or a reset."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import struct
+import time
+
+from . import http_response
+from .datagen import materialise
+
+CONNECT_TIMEOUT = 5.0
+MAX_RESPONSE = 64 << 20  # more than any file of a suite: stop reading past it
+SMALL_BUFFER = 4096  # a reader that stops reading: the server's writes soon block
+LINGER = 0.5  # after a whole response, how long to wait for the server to close
+
+
+def request_bytes(spec: dict, path: str) -> bytes:
+    """The request to send: `raw` as written, else a GET (a POST with a body)."""
+    if spec.get("raw") is not None:
+        return spec["raw"].encode("latin-1")
+    body = materialise(spec["body"]) if spec.get("body") is not None else b""
+    method = "POST" if body else "GET"
+    head = f"{method} {path} HTTP/1.0\r\nHost: localhost\r\nUser-Agent: grader\r\n"
+    if body:
+        head += f"Content-Length: {len(body)}\r\n"
+    return head.encode("latin-1") + b"\r\n" + body
+
+
+def paths(spec: dict) -> list[str | None]:
+    """The paths asked for on one connection: several in a row when `get` is a list."""
+    get = spec.get("get")
+    if get is None:
+        return [None]
+    return list(get) if isinstance(get, list) else [get]
+
+
+class Exchange:
+    """Runs `spec` on a fresh connection to 127.0.0.1:port; `to_json` tells what happened."""
+
+    def __init__(self, spec: dict, port: int, timeout: float) -> None:
+        self.spec, self.port, self.timeout = spec, port, timeout
+        self.responses: list[dict] = []
+        self.error: str | None = None
+        self.done = False  # every response arrived whole (or the script ended as it should)
+        self.started = self.finished = 0.0
+        self.sock: socket.socket | None = None
+
+    def run(self) -> Exchange:
+        self.started = time.monotonic()
+        try:
+            self._run()
+        except TimeoutError:
+            self.error = f"the server sent nothing for {self.timeout:g} s"
+        except OSError as e:
+            self.error = self.error or (e.strerror or str(e))
+        finally:
+            self.finished = time.monotonic()
+            self.close()
+        return self
+
+    def _run(self) -> None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock = sock
+        if self.spec.get("reset_after") is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_BUFFER)
+        sock.settimeout(CONNECT_TIMEOUT)
+        try:
+            sock.connect(("127.0.0.1", self.port))
+        except OSError as e:
+            self.error = f"connect: {e.strerror or e}"
+            return
+        sock.settimeout(self.timeout)
+        wanted = paths(self.spec)
+        for number, path in enumerate(wanted):
+            self._send(request_bytes(self.spec, path or "/"))
+            if self.spec.get("hang_up"):
+                self.done = True
+                return
+            if self.spec.get("reset_after") is not None:
+                self._reset_after(int(self.spec["reset_after"]))
+                return
+            last = number == len(wanted) - 1
+            self.responses.append(self._response(path, framed=not last))
+        self.done = all(r["status"] is not None for r in self.responses)
+
+    def _send(self, data: bytes) -> None:
+        pace = self.spec.get("pace")
+        if not pace:
+            self.sock.sendall(data)
+            return
+        for i in range(len(data)):  # a slow client: one byte at a time
+            self.sock.sendall(data[i : i + 1])
+            time.sleep(float(pace))
+
+    def _response(self, path: str | None, framed: bool) -> dict:
+        """Read one response: to end of file, or (`framed`, another request follows on this
+        connection) to the end its Content-Length announces."""
+        data = bytearray()
+        eof = False
+        while len(data) < MAX_RESPONSE:
+            whole = _framed_end(data)
+            if framed and whole:
+                break
+            # Whole, yet open: a proxy keeps the connection; bytes past the end would show.
+            self.sock.settimeout(LINGER if whole else self.timeout)
+            try:
+                chunk = self.sock.recv(65536)
+            except TimeoutError:
+                if whole:
+                    break
+                raise
+            if not chunk:
+                eof = True
+                break
+            data += chunk
+        self.sock.settimeout(self.timeout)
+        observed = http_response.parse(bytes(data), path, eof)
+        observed["received"] = len(data)
+        observed["closed"] = eof
+        return observed
+
+    def _reset_after(self, count: int) -> None:
+        """Read `count` bytes of the response, then reset, as a client that crashed."""
+        got = 0
+        while got < count:
+            chunk = self.sock.recv(min(65536, count - got))
+            if not chunk:
+                break
+            got += len(chunk)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close()
+        self.done = got >= count
+        self.responses.append({"received": got, "reset": True})
+
+    def close(self) -> None:
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.close()
+            self.sock = None
+
+    def to_json(self) -> dict:
+        return {
+            "responses": self.responses,
+            "error": self.error,
+            "done": self.done,
+            "seconds": round(self.finished - self.started, 3),
+        }
+
+
+def _framed_end(data: bytearray) -> bool:
+    head, body, complete = http_response.split_head(bytes(data))
+    if not complete:
+        return False
+    length = http_response.declared_length(head)
+    return length is not None and len(body) >= length

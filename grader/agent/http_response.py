@@ -1,0 +1,114 @@
+"""Reading an HTTP response strictly: the status line, the headers, the body, and every way
+they can be wrong (a missing CR, a second status line, a Content-Length that lies, NUL
+bytes in text), so the judge can say exactly what a student's server sent."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .digest import StreamDigest
+
+STATUS_LINE = re.compile(rb"HTTP/1\.[01] (\d{3})(?: [^\r\n]*)?")
+HREF = re.compile(rb"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)
+MAX_LISTING = 1 << 20  # bodies beyond this are not searched for links
+
+
+def split_head(data: bytes) -> tuple[bytes, bytes, bool]:
+    """(head, body, complete): the head ends at the first empty line (CRLF or bare LF)."""
+    for sep in (b"\r\n\r\n", b"\n\n"):
+        at = data.find(sep)
+        if at >= 0:
+            return data[:at], data[at + len(sep) :], True
+    return data, b"", False
+
+
+def declared_length(head: bytes) -> int | None:
+    """The Content-Length the head declares (the first one), if any and if a number."""
+    for line in head.split(b"\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            try:
+                return int(value.strip())
+            except ValueError:
+                return None
+    return None
+
+
+def parse(data: bytes, path: str | None, eof: bool) -> dict:
+    """Everything about one response, as plain data. `eof`: the server closed after it."""
+    head, body, complete = split_head(data)
+    lines = head.split(b"\n")
+    problems: list[str] = []
+    status = None
+    first = lines[0].rstrip(b"\r") if data else b""
+    match = STATUS_LINE.fullmatch(first)
+    if not data:
+        problems.append("no response at all")
+    elif match is None:
+        problems.append(f"the first line is not a status line: {_show(first)}")
+    else:
+        status = int(match.group(1))
+    if data and not lines[0].endswith(b"\r"):
+        problems.append("the status line does not end with CRLF")
+    if data and not complete:
+        problems.append("the headers never ended (no empty line)")
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        text = line.rstrip(b"\r")
+        if STATUS_LINE.match(text):
+            problems.append(f"a second status line among the headers: {_show(text)}")
+            continue
+        name, colon, value = text.partition(b":")
+        if not colon or not name.strip():
+            problems.append(f"a header line without a name and a colon: {_show(text)}")
+            continue
+        key = name.strip().decode("latin-1").lower()
+        if key in headers:
+            problems.append(f"the header {name.strip().decode('latin-1')} is sent twice")
+            continue
+        headers[key] = value.strip().decode("latin-1")
+    if STATUS_LINE.match(body):
+        problems.append(f"the body starts with a second status line: {_show(body[:40])}")
+    length = declared_length(head)
+    if "content-length" in headers and length is None:
+        problems.append(f"Content-Length is not a number: {headers['content-length']!r}")
+    if length is not None and complete and length != len(body):
+        more = "" if eof else " (before the grader stopped waiting)"
+        problems.append(f"Content-Length says {length} bytes, the body has {len(body)}{more}")
+    mime = headers.get("content-type", "").split(";")[0].strip().lower()
+    nul = body.count(0) if mime.startswith("text/") else 0
+    if nul:
+        problems.append(f"{nul} NUL byte(s) in a {mime} body")
+    digest = StreamDigest()
+    digest.feed(body)
+    return {
+        "status": status,
+        "status_line": first.decode("latin-1"),
+        "headers": headers,
+        "content_type": mime or None,
+        "content_length": length,
+        "body": digest.to_json(),
+        "links": links(body, path) if mime == "text/html" and len(body) <= MAX_LISTING else None,
+        "problems": problems,
+    }
+
+
+def links(body: bytes, path: str | None) -> list[str]:
+    """Every link's target as a browser would follow it from `path`: decoded, with `.`,
+    `..` and doubled slashes resolved, and no trailing slash (folders match either way)."""
+    base = "http://server" + (path or "/")
+    found = set()
+    for m in HREF.finditer(body):
+        href = (m.group(1) or m.group(2) or m.group(3) or b"").decode("utf-8", "replace")
+        target = urlsplit(urljoin(base, href))
+        if target.netloc != "server":
+            continue  # a link to another site: not part of the listing
+        normal = posixpath.normpath("/" + unquote(target.path).lstrip("/"))
+        found.add(normal)
+    return sorted(found)
+
+
+def _show(raw: bytes) -> str:
+    return repr(raw[:60].decode("latin-1"))

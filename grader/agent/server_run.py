@@ -1,0 +1,119 @@
+"""A student's server for the length of one check: started, awaited until it accepts
+connections, talked to, measured (descriptors, zombies) and stopped with its whole tree."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+
+from . import tree
+from .digest import StreamDigest
+from .pipe_driver import TICK, spawn, start_error
+from .watcher import TreeWatcher
+
+LISTEN_TIMEOUT = 5.0  # how long a server may take to accept connections
+SETTLE = 3.0  # after the last connection, how long the server may take to go idle
+
+# Talks to the server on the port, until the deadline; returns what each exchange saw.
+Talk = Callable[[int, float], list[dict]]
+
+
+def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[dict, list[dict]]:
+    program = req["server"]["program"]
+    try:
+        proc = spawn(req, program, args, cwd, subprocess.DEVNULL)
+    except OSError as e:
+        return {"listened": False, **start_error(e, program)}, []
+    out, err = _Drain(proc.stdout), _Drain(proc.stderr)
+    server: dict = {"listened": _wait_listening(proc, port)}
+    exchanges: list[dict] = []
+    if server["listened"]:
+        watcher = TreeWatcher(os.getpid(), proc.pid, req.get("stall_window") or 0.25)
+        measure = req.get("measure", False)  # descriptors and zombies: worth two idle waits
+        if measure:
+            _settle(watcher, proc)  # done with the probe connection of _wait_listening
+        server["fds_before"] = _fd_count(proc.pid)
+        exchanges = talk(port, time.monotonic() + req["limits"]["wall_time"])
+        if measure:
+            _settle(watcher, proc)
+        watcher.sample(time.monotonic(), None)
+        server["fds_after"] = _fd_count(proc.pid) if proc.poll() is None else None
+        server["zombies"] = watcher.zombies()
+    status = proc.poll()
+    server["alive"] = status is None
+    server["exit"] = tree.describe_status(_wait_status(status)) if status is not None else None
+    tree.kill_all(os.getpid())
+    server["stdout"], server["stderr"] = out.to_json(), err.to_json()
+    return server, exchanges
+
+
+def with_port(args: list[str], **values: int) -> list[str]:
+    """Arguments with their {port} (and other) placeholders filled in."""
+    out = []
+    for a in args:
+        for name, value in values.items():
+            a = a.replace("{" + name + "}", str(value))
+        out.append(a)
+    return out
+
+
+def free_port() -> int:
+    """A port nobody listens on: on a shared loopback (the local sandbox) 8000 may be taken."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_listening(proc: subprocess.Popen, port: int) -> bool:
+    """Ready when a connection to the port succeeds (not when the server prints something)."""
+    deadline = time.monotonic() + LISTEN_TIMEOUT
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(TICK)
+    return False
+
+
+def _settle(watcher: TreeWatcher, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + SETTLE
+    while time.monotonic() < deadline and proc.poll() is None:
+        now = time.monotonic()
+        watcher.sample(now, None)
+        if watcher.quiet(now):
+            return
+        time.sleep(TICK)
+
+
+def _fd_count(pid: int) -> int | None:
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return None
+
+
+def _wait_status(returncode: int) -> int:
+    """Popen's returncode back to a wait status, for describe_status."""
+    return (-returncode) & 0x7F if returncode < 0 else returncode << 8
+
+
+class _Drain(threading.Thread):
+    """Reads a server's output as it comes, so a chatty server never blocks on a full pipe."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(daemon=True)
+        self.stream, self.digest = stream, StreamDigest()
+        self.start()
+
+    def run(self) -> None:
+        while data := self.stream.read1(65536):
+            self.digest.feed(data)
+
+    def to_json(self) -> dict:
+        self.join(timeout=1)
+        return self.digest.to_json()

@@ -1,0 +1,218 @@
+"""Judging a student's web server: each request's response against the reference's (status,
+media type, length, body or links), how it behaved beside idle clients and under many at
+once, what reached the upstream through a proxy, and whether the server survived it all."""
+
+from __future__ import annotations
+
+from ..verdict import Finding, Verdict
+from . import http_causes
+from .curl import reproduce
+from .outcome import verdict_of
+from .server import hygiene, server_ended, server_exited
+from .stimulus import label
+from .streams import divergence, summary
+
+
+def judge_http(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
+    ended = server_ended(check, s["server"])
+    if ended:
+        ended[1].reproduce = reproduce(check.stimulus, check.stimulus.requests[0])
+        return ended
+    problems = server_exited(s["server"])
+    for request, mine, ref in zip(
+        check.stimulus.requests, s["requests"], r["requests"], strict=False
+    ):
+        found = _request(check, request, mine, ref)
+        for f in found:
+            f.reproduce = f.reproduce or reproduce(check.stimulus, request)
+        problems += found
+    if "upstream" in check.compare:
+        problems += _upstream(check, s.get("upstream") or {}, r.get("upstream") or {})
+    problems += hygiene(check, s["server"], r["server"])
+    return verdict_of(problems)
+
+
+def http_reference_trouble(r: dict) -> str | None:
+    if not r["server"]["listened"] or not r["server"]["alive"]:
+        return "the reference server did not listen, or did not survive"
+    for number, obs in enumerate(r["requests"], 1):
+        if obs.get("skipped") or obs.get("error") or obs.get("errors"):
+            return f"request {number} failed against the reference: {obs}"
+    return None
+
+
+def _request(check, request, mine: dict, ref: dict) -> list[Finding]:
+    name = label(request)
+    if mine.get("skipped"):
+        return [Finding(f"{name} was never sent: {mine['skipped']}")]
+    if "count" in mine:
+        return _many(check, name, mine, ref)
+    found: list[Finding] = []
+    if "served_while_held" in mine:
+        found += _beside_idle(check, request, name, mine, ref)
+    if not request.expects_response:
+        return found
+    if ref["done"] and not mine["done"]:
+        got = mine["responses"][-1] if mine["responses"] else None
+        why = mine.get("error") or (got["problems"][0] if got and got["problems"] else "")
+        if not got or got["status"] is None:
+            reason = f"no response to {name}" + (f" ({why})" if why else "")
+            return [*found, Finding(reason, diagnosis=[http_causes.no_response(why)])]
+    pairs = zip(mine["responses"], ref["responses"], strict=False)
+    for number, (m, e) in enumerate(pairs, 1):
+        where = name if len(ref["responses"]) == 1 else f"response {number} of {name}"
+        found += _response(check, where, m, e)
+    return found
+
+
+def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
+    found = []
+    new = [p for p in m["problems"] if p not in e["problems"]]
+    if new:
+        causes = [c for p in new if (c := http_causes.problem(p))]
+        found.append(Finding(f"malformed response to {where}: {new[0]}", diagnosis=causes))
+    aspects = check.compare
+    if "status" in aspects and m["status"] != e["status"]:
+        found.append(
+            Finding(
+                f"status {m['status']} for {where}, expected {e['status']}",
+                expected=e["status_line"],
+                actual=m["status_line"] or "no status line",
+            )
+        )
+    elif "status_class" in aspects and (m["status"] or 0) // 100 != (e["status"] or 0) // 100:
+        found.append(
+            Finding(
+                f"status {m['status']} for {where}, expected a {e['status'] // 100}xx status",
+                expected=e["status_line"],
+                actual=m["status_line"] or "no status line",
+            )
+        )
+    if found and m["status"] != e["status"]:
+        return found  # another status: its headers and body are another page
+    if "content_type" in aspects and m["content_type"] != e["content_type"]:
+        found.append(
+            Finding(
+                f"Content-Type {m['content_type']!r} for {where}, expected {e['content_type']!r}",
+                diagnosis=[http_causes.mime(e["content_type"])],
+            )
+        )
+    if "content_length" in aspects and m["content_length"] is None and e["content_length"]:
+        found.append(
+            Finding(
+                f"no Content-Length header in the response to {where}",
+                expected=f"Content-Length: {e['content_length']}",
+            )
+        )
+    if "body" in aspects:
+        gap = divergence(m["body"], e["body"])
+        if gap:
+            f = Finding(
+                f"the body of the response to {where} differs from the reference's",
+                expected=summary(e["body"]),
+                actual=summary(m["body"]),
+                divergence=gap,
+            )
+            if m["body"]["size"] < e["body"]["size"]:
+                f.diagnosis.append(http_causes.short_body(m["body"]["size"], e["body"]["size"]))
+            found.append(f)
+    if "links" in aspects and m["links"] != e["links"]:
+        missing = sorted(set(e["links"] or []) - set(m["links"] or []))
+        extra = sorted(set(m["links"] or []) - set(e["links"] or []))
+        found.append(
+            Finding(
+                f"the listing for {where} has other links than the reference's",
+                expected=", ".join(e["links"] or []),
+                actual=", ".join(m["links"] or []) or "no links",
+                diagnosis=[http_causes.links(missing, extra)],
+            )
+        )
+    return found
+
+
+def _beside_idle(check, request, name: str, mine: dict, ref: dict) -> list[Finding]:
+    idle = request.idle
+    shape = (mine.get("processes", 0), mine.get("threads", 0))
+    if mine.get("error") and not mine.get("responses"):
+        return [Finding(f"{name} beside {idle} idle client(s) failed: {mine['error']}")]
+    if ref["served_while_held"] and not mine["served_while_held"]:
+        return [
+            Finding(
+                f"{name} waited while {idle} idle client(s) held connections open",
+                expected=f"answered within {check.stimulus.patience:g} s",
+                actual="answered only after they left" if mine["done"] else "never answered",
+                diagnosis=[http_causes.waited(idle, *shape)],
+            )
+        ]
+    if mine["served_while_held"] and not ref["served_while_held"]:
+        return [
+            Finding(
+                f"{name} was answered while {idle} idle client(s) should occupy every worker",
+                expected=f"at most {ref['threads']} threads; the request waits",
+                actual=f"{shape[1]} threads; the request was answered",
+                diagnosis=[http_causes.pool_grew(shape[1], ref["threads"])],
+            )
+        ]
+    kind = _model(ref, idle)
+    if kind and _model(mine, idle) != kind:
+        return [
+            Finding(f"no {kind[:-2]} per connection", diagnosis=[http_causes.model(kind, *shape)])
+        ]
+    return []
+
+
+def _model(obs: dict, idle: int) -> str | None:
+    """How a server holds `idle` connections: a process each, a thread each, or neither."""
+    if obs.get("processes", 0) > idle:
+        return "processes"
+    if obs.get("threads", 0) > idle:
+        return "threads"
+    return None
+
+
+def _many(check, name: str, mine: dict, ref: dict) -> list[Finding]:
+    ((status, _),) = ref["statuses"].items() or [("200", 0)]
+    ((body, _),) = ref["bodies"].items() or [("", 0)]
+    good = min(mine["statuses"].get(status, 0), mine["bodies"].get(body, 0))
+    if good == mine["count"] and not mine["problems"]:
+        return []
+    odd = mine.get("odd") or {}
+    example = odd.get("error") or next(
+        (p for r in odd.get("responses", []) for p in r["problems"]), None
+    )
+    tally = ", ".join(f"{k} x status {s}" for s, k in sorted(mine["statuses"].items()))
+    errors = ", ".join(f"{k} x {e}" for e, k in mine["errors"].items())
+    return [
+        Finding(
+            f"{mine['count'] - good} of {mine['count']} requests ({name}, "
+            f"{mine['concurrency']} at once) did not get the reference's answer",
+            expected=f"{mine['count']} x status {status} with the same body",
+            actual="; ".join(x for x in (tally, errors) if x),
+            diagnosis=[f"for example: {example}"] if example else [],
+        )
+    ]
+
+
+def _upstream(check, mine: dict, ref: dict) -> list[Finding]:
+    got, want = mine.get("requests", []), ref.get("requests", [])
+    if [q["sha256"] for q in got] == [q["sha256"] for q in want]:
+        return []
+    first = next(
+        (i for i, (a, b) in enumerate(zip(got, want, strict=False)) if a["sha256"] != b["sha256"]),
+        min(len(got), len(want)),
+    )
+    if first < len(got) and first < len(want):
+        reason = (
+            f"request {first + 1} reached the upstream altered: {got[first]['size']} bytes, "
+            f"expected {want[first]['size']}"
+        )
+    else:
+        reason = f"the upstream received {len(got)} request(s), expected {len(want)}"
+    return [
+        Finding(
+            reason,
+            expected=", ".join(q["line"] for q in want),
+            actual=", ".join(q["line"] for q in got) or "nothing",
+            diagnosis=[http_causes.upstream_altered()],
+        )
+    ]

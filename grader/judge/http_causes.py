@@ -1,0 +1,105 @@
+"""Likely causes of an http check's failure, in words a student can act on."""
+
+from __future__ import annotations
+
+
+def problem(text: str) -> str | None:
+    """The cause behind a malformed response, recognised by what parse() said of it."""
+    if "second status line" in text:
+        return (
+            "the response has two status lines: a folder with an index.html is answered by "
+            "serving that file, whose own code starts the response; do not also start one "
+            "for the folder"
+        )
+    if text.startswith("Content-Length says"):
+        return (
+            "Content-Length must be the exact number of body bytes: the file's size from "
+            "stat/fstat (not strlen, which stops at the first NUL), and the body must be "
+            "sent whole, with a loop until every byte is written"
+        )
+    if "NUL byte" in text:
+        return (
+            "the body carries NUL bytes: a buffer was sent whole (sizeof) instead of the "
+            "length of the text in it (strlen, or the count snprintf returned)"
+        )
+    if "does not end with CRLF" in text or "headers never ended" in text:
+        return "HTTP lines end with \\r\\n, and an empty line (\\r\\n) ends the headers"
+    return None
+
+
+def short_body(got: int, want: int) -> str:
+    return (
+        f"only {got} of {want} bytes arrived: a single read() of the file (into a fixed "
+        "buffer) sends its first part only; read and write in a loop until read() returns 0, "
+        "and write everything each read() gave (write_all)"
+    )
+
+
+def no_response(error: str | None) -> str:
+    if error and "reset" in error.lower():
+        return "the connection was reset: did the server crash, or close without reading?"
+    return (
+        "the server closed the connection (or never answered) without a response: every "
+        "request gets a status line, headers and a body, then the connection is closed"
+    )
+
+
+def waited(idle: int, processes: int, threads: int) -> str:
+    if processes <= 1 and threads <= 1:
+        return (
+            f"your server served one connection at a time: with {idle} silent client(s) "
+            "connected it never reached the next request. forkserver forks a child per "
+            "connection, threadserver starts a thread per connection, poolserver hands "
+            "connections to its worker threads"
+        )
+    return (
+        f"{processes} process(es) and {threads} thread(s) were running, yet the request "
+        f"waited behind {idle} silent client(s): are the workers taking connections?"
+    )
+
+
+def pool_grew(threads: int, expected: int) -> str:
+    return (
+        f"a pool of --num-threads workers serves that many clients at once and no more; "
+        f"yours ran {threads} thread(s) where the reference runs {expected}: is a thread "
+        "started per connection instead of handing it to the pool (wq_push / wq_pop)?"
+    )
+
+
+def model(kind: str, processes: int, threads: int) -> str:
+    if kind == "processes":
+        return (
+            f"forkserver must fork a child process per connection; with silent clients "
+            f"connected there were {processes} process(es) and {threads} thread(s)"
+        )
+    return (
+        f"threadserver must start a thread per connection (pthread_create); with silent "
+        f"clients connected there were {processes} process(es) and {threads} thread(s)"
+    )
+
+
+def mime(expected: str | None) -> str:
+    return (
+        f"the Content-Type comes from the file's extension (http_get_mime_type); "
+        f"here it is {expected or 'none'}"
+    )
+
+
+def links(missing: list[str], extra: list[str]) -> str:
+    parts = []
+    if missing:
+        parts.append("missing: " + ", ".join(missing[:6]))
+    if extra:
+        parts.append("unexpected: " + ", ".join(extra[:6]))
+    return (
+        "a listing has one link per entry plus one to the parent folder; links are followed "
+        "as a browser would from the folder's own URL (absolute hrefs are safest; spaces "
+        "percent-encoded); " + "; ".join(parts)
+    )
+
+
+def upstream_altered() -> str:
+    return (
+        "a proxy relays every byte both ways until one side closes: loop on read and "
+        "write_all in both directions (two threads, or poll()), not one read and one write"
+    )

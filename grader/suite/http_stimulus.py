@@ -1,0 +1,70 @@
+"""The http stimulus: a student's web server (or proxy) under HTTP requests. Each entry of
+`requests` is one request, many at once, or one made while idle clients hold connections."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictBool, StrictStr, model_validator
+
+from grader.suite.base import SuiteModel
+from grader.suite.data import Data
+from grader.suite.fields import FileName, PositiveBytes, PositiveCount, PositiveSeconds, ProgramName
+
+UrlPath = Annotated[StrictStr, Field(pattern=r"^/[^\s]*$")]  # as sent: /files/a%20b.txt
+
+
+class Request(SuiteModel):
+    get: UrlPath | Annotated[list[UrlPath], Field(min_length=2)] | None = None  # a list: in a row
+    raw: StrictStr | None = None  # exactly these bytes instead (latin-1), e.g. "GARBAGE\r\n\r\n"
+    body: Data | None = None  # makes it a POST with this body (a proxy must relay it whole)
+    pace: PositiveSeconds | None = None  # trickle the request, one byte per pace
+    hang_up: StrictBool = False  # close right after sending, reading nothing
+    reset_after: PositiveBytes | None = None  # read this much of the response, then reset
+    count: PositiveCount = 1  # this many times ...
+    concurrency: PositiveCount = 1  # ... this many at once
+    idle: Annotated[int, Field(strict=True, ge=1)] | None = None  # silent clients held open
+
+    @model_validator(mode="after")
+    def _one_request(self) -> Request:
+        if (self.get is None) == (self.raw is None):
+            raise ValueError("a request has either get (a path) or raw (the bytes to send)")
+        kinds = [self.hang_up, self.reset_after is not None, self.count > 1, self.idle is not None]
+        if sum(kinds) > 1:
+            raise ValueError("hang_up, reset_after, count and idle do not combine")
+        if isinstance(self.get, list) and any(kinds):
+            raise ValueError("several paths in a row go on one plain connection")
+        return self
+
+    @property
+    def expects_response(self) -> bool:
+        return not self.hang_up and self.reset_after is None
+
+    def paths(self) -> list[str | None]:
+        return list(self.get) if isinstance(self.get, list) else [self.get]
+
+
+class HttpServer(SuiteModel):
+    program: ProgramName
+    args: list[StrictStr] = Field(default_factory=lambda: ["--files", "www", "--port", "{port}"])
+
+
+class Upstream(SuiteModel):
+    """A server inside the sandbox, on port {upstream}, for a proxy to relay to: it answers
+    GET /bytes/N with N bytes, anything else with a line naming the request, and keeps each
+    connection open for more."""
+
+    mode: Literal["http"] = "http"
+
+
+class HttpStimulus(SuiteModel):
+    server: HttpServer
+    requests: Annotated[list[Request], Field(min_length=1)]
+    upstream: Upstream | None = None
+    files: dict[FileName, Data] = Field(default_factory=dict)
+    port: Annotated[int, Field(strict=True, ge=1024, le=65535)] = 8000
+    step_timeout: PositiveSeconds = 5.0  # how long a response may keep the grader waiting
+    patience: PositiveSeconds = 1.5  # how long a request made beside idle clients may wait
+
+    def programs(self) -> list[str]:
+        return [self.server.program]
