@@ -441,7 +441,7 @@ def test_unknown_key_in_check() -> None:
 def test_unknown_key_in_assignment_lists_allowed_keys() -> None:
     problem = problem_at(swap("    title: Pipes\n", "    title: Pipes\n    zzz: 1\n"), 4, 5)
     assert problem.message == "unknown key 'zzz' in assignment 'hw1'"
-    assert problem.hint == "allowed keys: title, build, programs, reference, limits, checks"
+    assert problem.hint == "allowed keys: title, build, programs, reference, data, limits, checks"
 
 
 def test_unknown_key_in_limits_of_check() -> None:
@@ -678,7 +678,7 @@ def test_bad_check_id() -> None:
 
 def test_unknown_driver() -> None:
     problem = problem_at(swap("driver: pipe", "driver: carrier-pigeon"), 11, 17)
-    assert problem.message == "'driver' must be one of pipe, socket; got 'carrier-pigeon'"
+    assert problem.message == "'driver' must be one of pipe, socket, http; got 'carrier-pigeon'"
     assert problem.hint == "write it like: driver: pipe"
 
 
