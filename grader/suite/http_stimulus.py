@@ -3,19 +3,32 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictBool, StrictStr, model_validator
+from pydantic import BeforeValidator, Field, StrictBool, StrictStr, model_validator
+from pydantic_core import PydanticCustomError
 
 from grader.suite.base import SuiteModel
 from grader.suite.data import Data
 from grader.suite.fields import FileName, PositiveBytes, PositiveCount, PositiveSeconds, ProgramName
 
-UrlPath = Annotated[StrictStr, Field(pattern=r"^/[^\s]*$")]  # as sent: /files/a%20b.txt
+
+def _paths(value: Any) -> Any:
+    """A path as sent (/files/a%20b.txt), or a list of them: checked here, so that a wrong
+    one gets one clear message rather than one per member of the union."""
+    for path in value if isinstance(value, list) else [value]:
+        if not isinstance(path, str) or not path.startswith("/") or any(c.isspace() for c in path):
+            raise PydanticCustomError(
+                "url_path",
+                "a path starts with '/' and has no spaces (write %20), got {path}",
+                {"path": repr(path)},
+            )
+    return value
 
 
 class Request(SuiteModel):
-    get: UrlPath | Annotated[list[UrlPath], Field(min_length=2)] | None = None  # a list: in a row
+    # One path, or several sent in a row on one connection.
+    get: Annotated[str | list[str] | None, BeforeValidator(_paths)] = None
     raw: StrictStr | None = None  # exactly these bytes instead (latin-1), e.g. "GARBAGE\r\n\r\n"
     body: Data | None = None  # makes it a POST with this body (a proxy must relay it whole)
     pace: PositiveSeconds | None = None  # trickle the request, one byte per pace

@@ -1,0 +1,97 @@
+"""Loading http checks: the shapes that load, and the mistakes with their line and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.suite import SuiteError, load_suite
+
+HEAD = """\
+assignments:
+  hw3:
+    title: web
+    programs: [httpserver, poolserver]
+    reference: ref
+    data: www
+    checks:
+      - id: a
+        title: a
+        points: 1
+        category: correctness
+        driver: http
+        stimulus:
+"""
+
+
+def load(tmp_path: Path, stimulus: str, data: bool = True):
+    (tmp_path / "ref").mkdir(exist_ok=True)
+    if data:
+        (tmp_path / "www").mkdir(exist_ok=True)
+    path = tmp_path / "grading.yml"
+    path.write_text(HEAD + stimulus)
+    return load_suite(path)
+
+
+def problems(tmp_path: Path, stimulus: str, data: bool = True) -> list[str]:
+    with pytest.raises(SuiteError) as caught:
+        load(tmp_path, stimulus, data)
+    return [f"{p.line}:{p.col}: {p.message}" for p in caught.value.problems]
+
+
+def test_an_http_check_loads_with_its_defaults(tmp_path):
+    suite = load(
+        tmp_path,
+        """\
+          server: {program: poolserver}
+          requests: [{get: /x, idle: 3}, {get: [/a, /b]}, {raw: "GARBAGE\\r\\n\\r\\n"}]
+""",
+    )
+    hw3 = suite.assignments["hw3"]
+    check = hw3.checks[0]
+    assert hw3.data_dir == (tmp_path / "www").resolve()
+    assert check.stimulus.server.args == ["--files", "www", "--port", "{port}"]
+    assert check.compare == ["status", "content_type", "content_length", "body"]
+    assert [r.paths() for r in check.stimulus.requests] == [["/x"], ["/a", "/b"], [None]]
+    assert check.stimulus.requests[2].raw == "GARBAGE\r\n\r\n"
+
+
+def test_a_request_needs_get_or_raw(tmp_path):
+    found = problems(
+        tmp_path, "          server: {program: httpserver}\n          requests: [{}]\n"
+    )
+    assert found == [
+        "15:22: entry 1 of 'requests': a request has either get (a path) or raw (the bytes to send)"
+    ]
+
+
+def test_ways_of_sending_do_not_combine(tmp_path):
+    found = problems(
+        tmp_path,
+        "          server: {program: httpserver}\n"
+        "          requests: [{get: /x, count: 5, hang_up: true}]\n",
+    )
+    assert found == [
+        "15:22: entry 1 of 'requests': hang_up, reset_after, count and idle do not combine"
+    ]
+
+
+def test_a_path_starts_with_a_slash(tmp_path):
+    found = problems(
+        tmp_path, "          server: {program: httpserver}\n          requests: [{get: x.txt}]\n"
+    )
+    assert found == [
+        "15:28: 'get': a path starts with '/' and has no spaces (write %20), got 'x.txt'"
+    ]
+
+
+def test_unknown_compare_value_and_missing_data_folder(tmp_path):
+    found = problems(
+        tmp_path,
+        "          server: {program: httpserver}\n          requests: [{get: /}]\n"
+        "        compare: [status, stdout]\n",
+        data=False,
+    )
+    assert "6:11: data folder 'www' does not exist" in found
+    assert any(p.startswith("16:27: entry 2 of 'compare' must be one of status,") for p in found)
