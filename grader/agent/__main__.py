@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import traceback
 
 from . import AGENT_VERSION, http_driver, pipe_driver, setup_driver, socket_driver, tree
@@ -20,10 +21,12 @@ DRIVERS = {
 
 
 def handle(raw: bytes) -> dict:
+    started = time.monotonic()
     try:
         request = json.loads(raw)
         observation = DRIVERS[request["driver"]](request)
         observation["ok"] = True
+        observation.setdefault("duration", round(time.monotonic() - started, 4))
     except Exception:
         observation = {"ok": False, "error": traceback.format_exc(limit=8)}
     observation["agent_version"] = AGENT_VERSION

@@ -100,8 +100,11 @@ class Exchange:
         connection) to the end its Content-Length announces."""
         data = bytearray()
         eof = False
+        end: int | None = None  # where the response ends, once its head says so
         while len(data) < MAX_RESPONSE:
-            whole = _framed_end(data)
+            if end is None:
+                end = _end(data)
+            whole = end is not None and len(data) >= end
             if framed and whole:
                 break
             # Whole, yet open: a proxy keeps the connection; bytes past the end would show.
@@ -150,9 +153,9 @@ class Exchange:
         }
 
 
-def _framed_end(data: bytearray) -> bool:
-    head, body, complete = http_response.split_head(bytes(data))
-    if not complete:
-        return False
-    length = http_response.declared_length(head)
-    return length is not None and len(body) >= length
+def _end(data: bytearray) -> int | None:
+    """The length of the whole response, once the head is in and declares its body's."""
+    window = bytes(data[:65536])  # a head is far shorter
+    head, body, complete = http_response.split_head(window)
+    length = http_response.declared_length(head) if complete else None
+    return None if length is None else len(window) - len(body) + length

@@ -1,0 +1,75 @@
+"""hw3 end to end: the reference web server passes everything; each known-bad one fails
+exactly the checks its bug breaks, with the verdict and diagnosis that name the cause, and a
+curl command to see it by hand; the same verdicts in both sandboxes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import ROOT, SUBMISSIONS, assert_fails_exactly, known_bad, verdicts
+
+SANDBOXES = pytest.mark.parametrize("sandbox", ["local", "docker"])
+
+IDLE = "served one connection at a time"
+PROXY = "not one read and one write"
+
+# bug -> {check id: (verdict, words the reason or diagnosis must contain)}
+EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
+    "single-read": {
+        "file-large": ("fail", "a single read() of the file"),
+    },
+    "listing-nul": {
+        "dir-listing": ("fail", "NUL byte(s) in a text/html body"),
+    },
+    "two-status-lines": {
+        "dir-index-slash": ("fail", "the response has two status lines"),
+        "dir-index-no-slash": ("fail", "the response has two status lines"),
+    },
+    "content-length-strlen": {
+        "file-binary": ("fail", "not strlen"),
+        "file-large": ("fail", "not strlen"),
+    },
+    "sequential-everywhere": {
+        "forkserver-idle-clients": ("fail", IDLE),
+        "threadserver-idle-clients": ("fail", IDLE),
+        "poolserver-exactly-n": ("fail", IDLE),
+    },
+    "pool-thread-per-connection": {
+        "poolserver-exactly-n": ("fail", "a thread started per connection"),
+    },
+    "dies-on-sigpipe": {
+        "reset-mid-transfer-survives": ("crashed", "killed by SIGPIPE"),
+    },
+    "fd-leak-per-request": {
+        cid: ("fail", "more descriptor(s) than before")
+        for cid in (
+            "no-fd-growth-httpserver",
+            "no-fd-growth-threadserver",
+            "no-fd-growth-poolserver",
+        )
+    },
+    "proxy-one-shot": {
+        "proxy-relays-both-ways": ("fail", PROXY),
+        "proxy-several-on-one-connection": ("fail", PROXY),
+    },
+}
+
+
+def test_every_known_bad_submission_has_expectations():
+    assert sorted(p.name for p in (SUBMISSIONS / "hw3").iterdir()) == sorted(EXPECTED)
+
+
+@SANDBOXES
+def test_reference_passes_every_check(graders, sandbox):
+    result = graders(sandbox)(ROOT / "reference" / "hw3", "hw3")
+    assert set(verdicts(result).values()) == {"pass"}
+
+
+@SANDBOXES
+@pytest.mark.parametrize("bug", sorted(EXPECTED))
+def test_known_bad_submission(bug, graders, sandbox, tmp_path):
+    result = graders(sandbox)(known_bad("hw3", bug, tmp_path), "hw3")
+    assert_fails_exactly(result, EXPECTED[bug])
+    for check in result.checks:
+        if check.finding and str(check.verdict) == "fail":
+            assert "curl " in (check.finding.reproduce or "") or "nc " in check.finding.reproduce
