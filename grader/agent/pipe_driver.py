@@ -32,7 +32,9 @@ def prepare_workdir(req: dict) -> str:
     chown_tree(cwd, req.get("user"))
     for name, source in req.get("trees", {}).items():
         # Shared read-only data (hw3's www): linked, not copied, and left as the agent's.
-        shutil.copytree(source, os.path.join(cwd, name), copy_function=_link, dirs_exist_ok=True)
+        target = os.path.join(cwd, name)
+        shutil.rmtree(target, ignore_errors=True)  # a check run again starts from the data
+        shutil.copytree(source, target, copy_function=_link)
     return cwd
 
 

@@ -3,6 +3,7 @@ connections, talked to, measured (descriptors, zombies) and stopped with its who
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -10,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from . import tree
+from . import procfs, tree
 from .digest import StreamDigest
 from .pipe_driver import TICK, spawn, start_error
 from .watcher import TreeWatcher
@@ -34,8 +35,6 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
     if server["listened"]:
         watcher = TreeWatcher(os.getpid(), proc.pid, req.get("stall_window") or 0.25)
         measure = req.get("measure", False)  # descriptors and zombies: worth two idle waits
-        if measure:
-            _settle(watcher, proc)  # done with the probe connection of _wait_listening
         server["fds_before"] = _fd_count(proc.pid)
         exchanges = talk(port, time.monotonic() + req["limits"]["wall_time"])
         if measure:
@@ -44,6 +43,11 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
         server["fds_after"] = _fd_count(proc.pid) if proc.poll() is None else None
         server["zombies"] = watcher.zombies()
     status = proc.poll()
+    if status is None and not _fd_count(proc.pid):
+        # Dying as we look (a signal closed its descriptors, it is not a zombie yet).
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=1)
+        status = proc.poll()
     server["alive"] = status is None
     server["exit"] = tree.describe_status(_wait_status(status)) if status is not None else None
     tree.kill_all(os.getpid())
@@ -69,14 +73,12 @@ def free_port() -> int:
 
 
 def _wait_listening(proc: subprocess.Popen, port: int) -> bool:
-    """Ready when a connection to the port succeeds (not when the server prints something)."""
+    """Ready when a socket listens on the port (not when the server prints something)."""
     deadline = time.monotonic() + LISTEN_TIMEOUT
     while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(TICK)
+        if procfs.listening(port):
+            return True
+        time.sleep(TICK)
     return False
 
 

@@ -24,11 +24,13 @@ def judge_http(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
     ):
         found = _request(check, request, mine, ref)
         for f in found:
-            f.reproduce = f.reproduce or reproduce(check.stimulus, request)
+            f.reproduce = reproduce(check.stimulus, request)
         problems += found
     if "upstream" in check.compare:
         problems += _upstream(check, s.get("upstream") or {}, r.get("upstream") or {})
     problems += hygiene(check, s["server"], r["server"])
+    for f in problems:  # the server's own troubles: shown by the last request
+        f.reproduce = f.reproduce or reproduce(check.stimulus, check.stimulus.requests[-1])
     return verdict_of(problems)
 
 
