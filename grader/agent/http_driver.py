@@ -4,6 +4,7 @@ connections open, and an upstream inside the sandbox for a proxy to relay to."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -18,6 +19,7 @@ from .server_run import free_port, serve, with_port
 from .upstream import Upstream
 
 HOLD_SETTLE = 0.3  # after idle clients connect, time for the server to take them up
+RELEASE_WAIT = 1.0  # how long a leaving idle client waits for the server to close
 
 
 def run(req: dict) -> dict:
@@ -77,10 +79,23 @@ def _while_idle(spec: dict, port: int, timeout: float, patience: float) -> dict:
     runner.join(patience)
     served_while_held = not runner.is_alive() and probe.done
     shape = _shape()
-    for s in held:
-        s.close()
+    _release(held)
     runner.join(timeout)
     return probe.to_json() | shape | {"idle": len(held), "served_while_held": served_while_held}
+
+
+def _release(held: list[socket.socket]) -> None:
+    """Idle clients leave politely: no more to send, then read whatever the server says
+    (a 400, most likely) until it closes, so leaving never raises SIGPIPE in the server.
+    Clients that vanish are other checks' business."""
+    for s in held:
+        with contextlib.suppress(OSError):
+            s.shutdown(socket.SHUT_WR)
+    for s in held:
+        with contextlib.suppress(OSError), s:
+            s.settimeout(RELEASE_WAIT)
+            while s.recv(65536):
+                pass
 
 
 def _shape() -> dict:

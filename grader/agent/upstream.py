@@ -7,67 +7,42 @@ from __future__ import annotations
 import hashlib
 import re
 import socket
-import threading
 
 from . import http_response
 from .datagen import generate
+from .loopback_server import LoopbackServer
 
 SIZED = re.compile(rb"^[A-Z]+ /bytes/(\d+)[ ?]")  # GET /bytes/N: answer with N bytes
 MAX_SIZED = 64 << 20
 
 
-class Upstream:
+class Upstream(LoopbackServer):
     def __init__(self) -> None:
-        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(64)
-        self.port = self.listener.getsockname()[1]
-        self.connections = 0
         self.requests: list[dict] = []  # in arrival order: size and sha256 of each request
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__()
 
-    def _serve(self) -> None:
-        self.listener.settimeout(0.1)
-        while not self._stop.is_set():
+    def talk(self, conn: socket.socket) -> None:
+        buffered = b""
+        while not self.stopping.is_set():
+            request, buffered = _read_request(conn, buffered)
+            if request is None:
+                return  # the proxy closed (or half-closed) its side: so do we
+            with self.lock:
+                self.requests.append(
+                    {
+                        "size": len(request),
+                        "sha256": hashlib.sha256(request).hexdigest(),
+                        "line": request.split(b"\r\n", 1)[0][:200].decode("latin-1"),
+                    }
+                )
             try:
-                conn, _ = self.listener.accept()
-            except TimeoutError:
-                continue
+                conn.sendall(_answer(request))
             except OSError:
                 return
-            with self._lock:
-                self.connections += 1
-            threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
-
-    def _talk(self, conn: socket.socket) -> None:
-        buffered = b""
-        with conn:
-            while not self._stop.is_set():
-                request, buffered = _read_request(conn, buffered)
-                if request is None:
-                    return  # the proxy closed (or half-closed) its side: so do we
-                with self._lock:
-                    self.requests.append(
-                        {
-                            "size": len(request),
-                            "sha256": hashlib.sha256(request).hexdigest(),
-                            "line": request.split(b"\r\n", 1)[0][:200].decode("latin-1"),
-                        }
-                    )
-                try:
-                    conn.sendall(_answer(request))
-                except OSError:
-                    return
 
     def stop(self) -> dict:
-        self._stop.set()
-        self.listener.close()
-        self._thread.join(timeout=1)
-        with self._lock:
+        self.close()
+        with self.lock:
             return {"connections": self.connections, "requests": list(self.requests)}
 
 

@@ -1,0 +1,48 @@
+"""A server the grader itself runs on the sandbox's loopback, one thread per connection:
+the base of the fake echo server (for a student's client) and of the upstream (for a proxy)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+
+class LoopbackServer:
+    """Listens on 127.0.0.1:port (0: any free port) and hands each connection to talk()."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", port))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.connections = 0
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def talk(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def _accept(self) -> None:
+        self.listener.settimeout(0.1)
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with self.lock:
+                self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            self.talk(conn)
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.listener.close()
+        self._thread.join(timeout=1)
