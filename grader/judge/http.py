@@ -156,10 +156,10 @@ def _beside_idle(check, request, name: str, mine: dict, ref: dict) -> list[Findi
             )
         ]
     kind = _model(ref, idle)
-    if kind and _model(mine, idle) != kind:
-        return [
-            Finding(f"no {kind[:-2]} per connection", diagnosis=[http_causes.model(kind, *shape)])
-        ]
+    if ref["served_while_held"] and kind and _model(mine, idle) != kind:
+        program = check.stimulus.server.program
+        cause = http_causes.model(program, kind, shape, (ref["processes"], ref["threads"]))
+        return [Finding(f"{program} did not start a {kind[:-2]} per connection", diagnosis=[cause])]
     return []
 
 

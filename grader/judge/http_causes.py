@@ -66,15 +66,11 @@ def pool_grew(threads: int, expected: int) -> str:
     )
 
 
-def model(kind: str, processes: int, threads: int) -> str:
-    if kind == "processes":
-        return (
-            f"forkserver must fork a child process per connection; with silent clients "
-            f"connected there were {processes} process(es) and {threads} thread(s)"
-        )
+def model(program: str, kind: str, mine: tuple[int, int], ref: tuple[int, int]) -> str:
+    how = "fork a child process" if kind == "processes" else "start a thread (pthread_create)"
     return (
-        f"threadserver must start a thread per connection (pthread_create); with silent "
-        f"clients connected there were {processes} process(es) and {threads} thread(s)"
+        f"{program} must {how} per connection: with the silent clients connected it ran "
+        f"{mine[0]} process(es) and {mine[1]} thread(s), the reference {ref[0]} and {ref[1]}"
     )
 
 

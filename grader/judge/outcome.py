@@ -11,7 +11,7 @@ def verdict_of(problems: list[Finding]) -> tuple[Verdict, Finding | None]:
     if not problems:
         return Verdict.PASS, None
     first = problems[0]
-    first.diagnosis = [d for p in problems for d in p.diagnosis]
+    first.diagnosis = list(dict.fromkeys(d for p in problems for d in p.diagnosis))
     if len(problems) > 1:
         first.reason += f" (and {len(problems) - 1} more problem(s))"
     return Verdict.FAIL, first

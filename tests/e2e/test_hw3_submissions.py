@@ -34,6 +34,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "threadserver-idle-clients": ("fail", IDLE),
         "poolserver-exactly-n": ("fail", IDLE),
     },
+    "forkserver-uses-threads": {
+        "forkserver-idle-clients": ("fail", "must fork a child process per connection"),
+    },
     "pool-thread-per-connection": {
         "poolserver-exactly-n": ("fail", "a thread started per connection"),
     },
