@@ -115,6 +115,7 @@ def _many(spec: dict, port: int, timeout: float) -> dict:
     bodies: Counter = Counter()
     problems: Counter = Counter()
     errors: Counter = Counter()
+    left_open = 0  # responses after which the server kept the connection open
     odd = None
     for e in done:
         response = e.responses[0] if e.responses else None
@@ -122,6 +123,7 @@ def _many(spec: dict, port: int, timeout: float) -> dict:
         if response:
             bodies[response["body"]["sha256"]] += 1
             problems.update(response["problems"])
+            left_open += not response["closed"]
         if e.error:
             errors[e.error] += 1
         if odd is None and (e.error or not e.done or (response and response["problems"])):
@@ -133,6 +135,7 @@ def _many(spec: dict, port: int, timeout: float) -> dict:
         "bodies": dict(bodies),
         "problems": dict(problems),
         "errors": dict(errors),
+        "left_open": left_open,
         "odd": odd,
         "seconds": round(time.monotonic() - started, 3),
     }

@@ -118,6 +118,15 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
             if m["body"]["size"] < e["body"]["size"]:
                 f.diagnosis.append(http_causes.short_body(m["body"]["size"], e["body"]["size"]))
             found.append(f)
+    if e.get("closed") and not m.get("closed"):
+        found.append(
+            Finding(
+                f"the connection stayed open after the response to {where}",
+                expected="the server closes the connection after the response",
+                actual="still open well after the last byte",
+                diagnosis=[http_causes.left_open()],
+            )
+        )
     if "links" in aspects and m["links"] != e["links"]:
         missing = sorted(set(e["links"] or []) - set(m["links"] or []))
         extra = sorted(set(m["links"] or []) - set(e["links"] or []))
@@ -176,6 +185,14 @@ def _many(check, name: str, mine: dict, ref: dict) -> list[Finding]:
     ((status, _),) = ref["statuses"].items() or [("200", 0)]
     ((body, _),) = ref["bodies"].items() or [("", 0)]
     good = min(mine["statuses"].get(status, 0), mine["bodies"].get(body, 0))
+    if mine["left_open"] > ref["left_open"]:
+        return [
+            Finding(
+                f"the connection stayed open after {mine['left_open']} of {mine['count']} "
+                f"responses ({name}, {mine['concurrency']} at once)",
+                diagnosis=[http_causes.left_open()],
+            )
+        ]
     if good == mine["count"] and not mine["problems"]:
         return []
     odd = mine.get("odd") or {}

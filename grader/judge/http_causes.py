@@ -27,6 +27,14 @@ def problem(text: str) -> str | None:
     return None
 
 
+def left_open() -> str:
+    return (
+        "an HTTP/1.0 response ends when the server closes the connection: close the client "
+        "socket after the response, in every process that holds it (forkserver's parent "
+        "must close its copy right after fork(), or the connection outlives the child)"
+    )
+
+
 def short_body(got: int, want: int) -> str:
     return (
         f"only {got} of {want} bytes arrived: a single read() of the file (into a fixed "
