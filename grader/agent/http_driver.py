@@ -54,13 +54,13 @@ def _entry(spec: dict, port: int, timeout: float, patience: float, deadline: flo
         return {"skipped": "the check's time ran out first"}
     timeout = min(timeout, left)
     if spec.get("idle"):
-        return _while_idle(spec, port, timeout, patience)
+        return _while_idle(spec, port, timeout, min(patience, left), deadline)
     if int(spec.get("count", 1)) > 1:
-        return _many(spec, port, timeout)
-    return Exchange(spec, port, timeout).run().to_json()
+        return _many(spec, port, timeout, deadline)
+    return Exchange(spec, port, timeout, deadline).run().to_json()
 
 
-def _while_idle(spec: dict, port: int, timeout: float, patience: float) -> dict:
+def _while_idle(spec: dict, port: int, timeout: float, patience: float, deadline: float) -> dict:
     """The request made while `idle` clients hold connections open and say nothing: served
     at once by a concurrent server, only after they leave by a sequential one (or a full
     pool). The tree's processes and threads, meanwhile, show how the server is built."""
@@ -73,7 +73,7 @@ def _while_idle(spec: dict, port: int, timeout: float, patience: float) -> dict:
             s.close()
         return {"error": f"idle client {len(held) + 1} could not connect: {e.strerror or e}"}
     time.sleep(HOLD_SETTLE)
-    probe = Exchange(spec, port, timeout)
+    probe = Exchange(spec, port, timeout, deadline)
     runner = threading.Thread(target=probe.run, daemon=True)
     runner.start()
     runner.join(patience)
@@ -104,13 +104,36 @@ def _shape() -> dict:
     return {"processes": len(live), "threads": sum(max(1, len(p.waits)) for p in live)}
 
 
-def _many(spec: dict, port: int, timeout: float) -> dict:
+class _GiveUp:
+    """Once `width` requests in a row got no answer at all, the rest are not sent: the
+    server is not answering, and waiting out each one would only spend the check's time."""
+
+    SKIPPED = "not sent: the requests before it got no answer"
+
+    def __init__(self, width: int) -> None:
+        self.width, self.streak = width, 0
+        self.lock = threading.Lock()
+
+    def run(self, exchange: Exchange) -> Exchange:
+        with self.lock:
+            if self.streak >= self.width:
+                exchange.error = self.SKIPPED
+                return exchange
+        exchange.run()
+        with self.lock:
+            self.streak = self.streak + 1 if exchange.error and not exchange.responses else 0
+        return exchange
+
+
+def _many(spec: dict, port: int, timeout: float, deadline: float) -> dict:
     """`count` requests, `concurrency` at a time, summed up: what each status, body and
     problem counted, and the first exchange that went wrong, in full."""
     count, width = int(spec["count"]), int(spec.get("concurrency", 1))
     started = time.monotonic()
+    gave_up = _GiveUp(width)
     with ThreadPoolExecutor(width) as pool:
-        done = list(pool.map(lambda _: Exchange(spec, port, timeout).run(), range(count)))
+        exchanges = [Exchange(spec, port, timeout, deadline) for _ in range(count)]
+        done = list(pool.map(gave_up.run, exchanges))
     statuses: Counter = Counter()
     bodies: Counter = Counter()
     problems: Counter = Counter()

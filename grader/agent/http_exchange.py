@@ -17,13 +17,16 @@ SMALL_BUFFER = 4096  # a reader that stops reading: the server's writes soon blo
 LINGER = 0.5  # after a whole response, how long to wait for the server to close
 
 
-def request_bytes(spec: dict, path: str) -> bytes:
-    """The request to send: `raw` as written, else a GET (a POST with a body)."""
+def request_bytes(spec: dict, path: str, more: bool = False) -> bytes:
+    """The request to send: `raw` as written, else a GET (a POST with a body). `more`:
+    another request follows on this connection, so it asks to keep it open."""
     if spec.get("raw") is not None:
         return spec["raw"].encode("latin-1")
     body = materialise(spec["body"]) if spec.get("body") is not None else b""
     method = "POST" if body else "GET"
     head = f"{method} {path} HTTP/1.0\r\nHost: localhost\r\nUser-Agent: grader\r\n"
+    if more:
+        head += "Connection: keep-alive\r\n"
     if body:
         head += f"Content-Length: {len(body)}\r\n"
     return head.encode("latin-1") + b"\r\n" + body
@@ -40,8 +43,9 @@ def paths(spec: dict) -> list[str | None]:
 class Exchange:
     """Runs `spec` on a fresh connection to 127.0.0.1:port; `to_json` tells what happened."""
 
-    def __init__(self, spec: dict, port: int, timeout: float) -> None:
+    def __init__(self, spec: dict, port: int, timeout: float, deadline: float) -> None:
         self.spec, self.port, self.timeout = spec, port, timeout
+        self.deadline = deadline  # the check's own: no wait goes past it
         self.responses: list[dict] = []
         self.error: str | None = None
         self.done = False  # every response arrived whole (or the script ended as it should)
@@ -53,7 +57,10 @@ class Exchange:
         try:
             self._run()
         except TimeoutError:
-            self.error = f"the server sent nothing for {self.timeout:g} s"
+            if time.monotonic() >= self.deadline:
+                self.error = "the check's time ran out first"
+            else:
+                self.error = f"the server sent nothing for {self.timeout:g} s"
         except OSError as e:
             self.error = self.error or (e.strerror or str(e))
         finally:
@@ -66,32 +73,33 @@ class Exchange:
         self.sock = sock
         if self.spec.get("reset_after") is not None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_BUFFER)
-        sock.settimeout(CONNECT_TIMEOUT)
+        sock.settimeout(min(CONNECT_TIMEOUT, self._patience()))
         try:
             sock.connect(("127.0.0.1", self.port))
         except OSError as e:
             self.error = f"connect: {e.strerror or e}"
             return
-        sock.settimeout(self.timeout)
         wanted = paths(self.spec)
         for number, path in enumerate(wanted):
-            self._send(request_bytes(self.spec, path or "/"))
+            last = number == len(wanted) - 1
+            self._send(request_bytes(self.spec, path or "/", more=not last))
             if self.spec.get("hang_up"):
                 self.done = True
                 return
             if self.spec.get("reset_after") is not None:
                 self._reset_after(int(self.spec["reset_after"]))
                 return
-            last = number == len(wanted) - 1
             self.responses.append(self._response(path, framed=not last))
         self.done = all(r["status"] is not None for r in self.responses)
 
     def _send(self, data: bytes) -> None:
         pace = self.spec.get("pace")
         if not pace:
+            self.sock.settimeout(self._patience())
             self.sock.sendall(data)
             return
         for i in range(len(data)):  # a slow client: one byte at a time
+            self.sock.settimeout(self._patience())
             self.sock.sendall(data[i : i + 1])
             time.sleep(float(pace))
 
@@ -108,7 +116,7 @@ class Exchange:
             if framed and whole:
                 break
             # Whole, yet open: a proxy keeps the connection; bytes past the end would show.
-            self.sock.settimeout(LINGER if whole else self.timeout)
+            self.sock.settimeout(min(LINGER, self._patience()) if whole else self._patience())
             try:
                 chunk = self.sock.recv(65536)
             except TimeoutError:
@@ -119,7 +127,6 @@ class Exchange:
                 eof = True
                 break
             data += chunk
-        self.sock.settimeout(self.timeout)
         observed = http_response.parse(bytes(data), path, eof)
         observed["received"] = len(data)
         observed["closed"] = eof
@@ -129,6 +136,7 @@ class Exchange:
         """Read `count` bytes of the response, then reset, as a client that crashed."""
         got = 0
         while got < count:
+            self.sock.settimeout(self._patience())
             chunk = self.sock.recv(min(65536, count - got))
             if not chunk:
                 break
@@ -137,6 +145,13 @@ class Exchange:
         self.close()
         self.done = got >= count
         self.responses.append({"received": got, "reset": True})
+
+    def _patience(self) -> float:
+        """How long the next wait may last: the step's timeout, within the check's time."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        return min(self.timeout, left)
 
     def close(self) -> None:
         if self.sock is not None:

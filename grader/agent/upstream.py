@@ -1,6 +1,7 @@
-"""The upstream a student's proxy relays to: a small HTTP server inside the sandbox that
-keeps each connection open for request after request (so a relay that stops after one
-exchange shows) and records exactly what reached it."""
+"""The upstream a student's proxy relays to: a small HTTP/1.0 server inside the sandbox
+that records exactly what reached it, and keeps a connection open for the next request
+when the request asks to (Connection: keep-alive), so a relay that stops after one
+exchange shows."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from .datagen import generate
 from .loopback_server import LoopbackServer
 
 SIZED = re.compile(rb"^[A-Z]+ /bytes/(\d+)[ ?]")  # GET /bytes/N: answer with N bytes
+KEEP_ALIVE = re.compile(rb"\r\nconnection:[ \t]*keep-alive", re.IGNORECASE)
 MAX_SIZED = 64 << 20
 
 
@@ -39,6 +41,8 @@ class Upstream(LoopbackServer):
                 conn.sendall(_answer(request))
             except OSError:
                 return
+            if not KEEP_ALIVE.search(request.split(b"\r\n\r\n", 1)[0]):
+                return  # HTTP/1.0: the response ends with the connection
 
     def stop(self) -> dict:
         self.close()

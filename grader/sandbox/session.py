@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import selectors
+import signal
 import socket
 import struct
 import subprocess
@@ -15,6 +16,8 @@ import tempfile
 from abc import ABC, abstractmethod
 
 import docker
+
+from ..agent import procfs
 
 
 class AgentLost(Exception):
@@ -84,6 +87,13 @@ class ProcessSession(AgentSession):
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
+            # Still busy with a check: its programs (in sessions of their own) go first,
+            # or they would outlive it.
+            left = procfs.descendants(self.proc.pid)
+            for sig in (signal.SIGSTOP, signal.SIGKILL):  # stopped first: no forking away
+                for p in left:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(p.pid, sig)
             self.proc.kill()
             self.proc.wait()
         self.proc.stdout.close()

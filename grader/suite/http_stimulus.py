@@ -76,7 +76,7 @@ class HttpStimulus(SuiteModel):
     upstream: Upstream | None = None
     files: dict[FileName, Data] = Field(default_factory=dict)
     port: Annotated[int, Field(strict=True, ge=1024, le=65535)] = 8000
-    step_timeout: PositiveSeconds = 5.0  # how long a response may keep the grader waiting
+    step_timeout: PositiveSeconds = 3.0  # how long a server may stay silent while it owes bytes
     patience: PositiveSeconds = 1.5  # how long a request made beside idle clients may wait
 
     def programs(self) -> list[str]:
