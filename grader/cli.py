@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
 from rich.console import Console
 
 from . import __version__
+from .batch import grade_batch
 from .discover import find_submissions
-from .grade import grade_submission, sandbox_limits
+from .grade import sandbox_limits
 from .reference import References, default_cache_dir
-from .report import json_report, terminal
+from .report import terminal
+from .report.progress import BatchProgress
+from .result_store import DEFAULT_FOLDER, ResultStore, grading_key
 from .sandbox import SandboxError, containers, docker_sandbox, image
 from .sandbox.choose import Choice, NoSandbox, choose
 from .suite import Suite, SuiteError, load_suite
@@ -109,9 +114,24 @@ def main() -> None:
     "-o",
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Also write each submission's JSON result to OUTPUT/<name>.json.",
+    help="Where each submission's JSON result is stored the moment it is graded, as "
+    "OUTPUT/<name>.json (default: grader-results/<assignment>). A run that stops resumes "
+    "from there; an unchanged submission is not graded again.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when any check did not pass (for CI).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the machine's cores",
+    help="Submissions graded at once.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Grade again even submissions whose stored result is up to date.",
+)
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -134,6 +154,8 @@ def run(
     fmt: str,
     output: Path | None,
     strict: bool,
+    jobs: int,
+    force: bool,
     cache_dir: Path | None,
     no_cache: bool,
     sandbox: str,
@@ -147,23 +169,40 @@ def run(
     cache = None if no_cache else (cache_dir or default_cache_dir())
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGHUP, _interrupt)
-    results = []
+    store = ResultStore(output or DEFAULT_FOLDER / chosen.name)
+    shown = threading.Lock()
+
+    def show(sub, result, stored: bool) -> None:
+        with shown:
+            if fmt == "json":
+                click.echo(json.dumps(result.to_json()))
+            else:
+                terminal.render(result, console, stored)
+
     try:
         with (
-            _sandbox(sandbox, batch, sandbox_limits(chosen, checks), console) as box,
+            _sandbox(sandbox, batch, sandbox_limits(chosen, checks), console, jobs) as box,
             References(chosen, box.reference, cache) as references,
+            BatchProgress(console, len(submissions), batch) as progress,
         ):
-            for sub in submissions:
-                if batch:
-                    console.print(f"[bold]grading {sub.name}[/bold] ...")
-                result = grade_submission(sub, chosen, checks, box.student, references)
-                results.append(result)
-                if output:
-                    json_report.write(result, output)
-                if fmt == "json":
-                    click.echo(json.dumps(result.to_json()))
-                else:
-                    terminal.render(result, console)
+
+            def done(sub, result, stored: bool) -> None:
+                progress.done(sub, result, stored)
+                show(sub, result, stored)
+
+            results = grade_batch(
+                submissions,
+                chosen,
+                checks,
+                box,
+                references,
+                store,
+                grading_key(chosen, checks, box.kind),
+                jobs=jobs,
+                force=force,
+                started=progress.started,
+                done=done,
+            )
     except KeyboardInterrupt:
         containers.remove_all_mine()  # also those started before the sandbox was in hand
         click.echo("grader: interrupted; its containers are removed", err=True)
@@ -178,9 +217,10 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # unwinds through every sandbox's cleanup
 
 
-def _sandbox(mode: str, batch: bool, limits: dict, console: Console) -> Choice:
+def _sandbox(mode: str, batch: bool, limits: dict, console: Console, jobs: int) -> Choice:
     try:
-        box = choose(mode, batch, limits, lambda msg: console.print(f"[dim]{msg}[/dim]"))
+        say = lambda msg: console.print(f"[dim]{msg}[/dim]")  # noqa: E731
+        box = choose(mode, batch, limits, say, jobs)
     except NoSandbox as e:
         click.echo(f"grader: {e}", err=True)
         sys.exit(3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,6 +49,7 @@ class References:
         self._box: Sandbox | None = None
         self._broken: SandboxError | None = None  # a reference that failed to build stays failed
         self._base = ""
+        self._lock = threading.Lock()
 
     def _key(self, check, limits, kind: str) -> str:
         if not self._base:
@@ -66,6 +68,10 @@ class References:
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def observe(self, check, limits, kind: str) -> dict:
+        with self._lock:  # jobs share one reference sandbox: one check at a time in it
+            return self._observe(check, limits, kind)
+
+    def _observe(self, check, limits, kind: str) -> dict:
         key = self._key(check, limits, kind)
         path = self.cache_dir / f"{key}.json" if self.cache_dir else None
         if path and path.exists():

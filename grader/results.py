@@ -44,6 +44,19 @@ class SubmissionResult:
     def grader_errors(self) -> int:
         return sum(c.verdict is Verdict.GRADER_ERROR for c in self.checks)
 
+    @classmethod
+    def from_json(cls, doc: dict) -> SubmissionResult:
+        """Back from to_json(): a result stored by an earlier run."""
+        return cls(
+            submission=doc["submission"],
+            path=doc["path"],
+            assignment=doc["assignment"],
+            sandbox=doc["sandbox"],
+            build=BuildSummary(**doc["build"]),
+            checks=[CheckResult.from_json(c) for c in doc["checks"]],
+            duration=doc["duration"],
+        )
+
     def to_json(self) -> dict:
         return {
             "schema_version": SCHEMA_VERSION,

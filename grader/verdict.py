@@ -49,6 +49,15 @@ class CheckResult:
     def reason(self) -> str:
         return self.finding.reason if self.finding else ""
 
+    @classmethod
+    def from_json(cls, doc: dict) -> CheckResult:
+        fields = {k: v for k, v in doc.items() if k != "points"}
+        finding = fields.pop("finding")
+        return cls(
+            **fields | {"verdict": Verdict(doc["verdict"])},
+            finding=Finding(**finding) if finding else None,
+        )
+
     def to_json(self) -> dict:
         data = asdict(self)
         data["verdict"] = str(self.verdict)

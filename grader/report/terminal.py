@@ -70,8 +70,10 @@ def details(c: CheckResult) -> Panel:
     return Panel(lines, title=c.id, title_align="left", border_style=STYLE[c.verdict])
 
 
-def render(result: SubmissionResult, console: Console) -> None:
+def render(result: SubmissionResult, console: Console, stored: bool = False) -> None:
     console.print(table(result))
+    if stored:
+        console.print("[dim](unchanged since it was graded: the stored result)[/dim]")
     if result.build.errors and not result.build.ok:
         console.print(Panel(result.build.errors, title="build", border_style="red"))
     failures = [details(c) for c in result.checks if c.verdict is not Verdict.PASS]

@@ -50,7 +50,9 @@ def local() -> Choice:
     return Choice("local", LocalSandbox, LocalSandbox)
 
 
-def choose(mode: str, batch: bool, limits: dict, say: Callable[[str], None]) -> Choice:
+def choose(
+    mode: str, batch: bool, limits: dict, say: Callable[[str], None], jobs: int = 1
+) -> Choice:
     if mode == "local":
         return local()
     try:
@@ -76,7 +78,7 @@ def choose(mode: str, batch: bool, limits: dict, say: Callable[[str], None]) -> 
         name = image.build(client, say)
     except image.ImageError as e:
         raise NoSandbox(f"the grading image is not available: {e}") from e
-    pool = ContainerPool(client, name, limits)
+    pool = ContainerPool(client, name, limits, ahead=jobs)
     return Choice(
         "docker",
         partial(DockerSandbox, pool, user=STUDENT),

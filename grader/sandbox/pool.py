@@ -3,6 +3,8 @@ waits for a container to start or to go away. Each container serves one submissi
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import docker
@@ -20,12 +22,19 @@ AGENT_CAPS = ["SETUID", "SETGID", "CHOWN", "FOWNER", "KILL", "SYS_PTRACE", "DAC_
 
 
 class ContainerPool:
-    def __init__(self, client: docker.DockerClient, image: str, limits: dict) -> None:
+    """Keeps `ahead` containers starting or started: one per submission graded at once."""
+
+    def __init__(
+        self, client: docker.DockerClient, image: str, limits: dict, ahead: int = 1
+    ) -> None:
         self.client = client
         self.image = image
         self.limits = limits
         self._workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="containers")
-        self._next: Future[str] = self._workers.submit(self._start)
+        self._lock = threading.Lock()  # jobs take containers from several threads
+        self._ready: deque[Future[str]] = deque(
+            self._workers.submit(self._start) for _ in range(max(1, ahead))
+        )
 
     def _start(self) -> str:
         lim = self.limits
@@ -59,7 +68,9 @@ class ContainerPool:
 
     def take(self) -> str:
         """A started container, all for the caller; another starts for the next one."""
-        ready, self._next = self._next, self._workers.submit(self._start)
+        with self._lock:
+            ready = self._ready.popleft()
+            self._ready.append(self._workers.submit(self._start))
         try:
             return ready.result()
         except Exception as e:
@@ -69,7 +80,8 @@ class ContainerPool:
         self._workers.submit(containers.remove, self.client, container_id)
 
     def close(self) -> None:
-        """Wait for pending removals, then remove the container started for nobody."""
+        """Wait for pending removals, then remove the containers started for nobody."""
         self._workers.shutdown(wait=True)
-        if self._next.exception() is None:
-            containers.remove(self.client, self._next.result())
+        for started in self._ready:
+            if started.exception() is None:
+                containers.remove(self.client, started.result())

@@ -1,0 +1,62 @@
+"""Grading many submissions: the ones already graded under the same key are taken from the
+store, the others are graded `jobs` at a time, each result stored the moment it is ready."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from .discover import Submission
+from .grade import grade_submission
+from .reference import References
+from .result_store import ResultStore, submission_key
+from .results import SubmissionResult
+from .sandbox.choose import Choice
+
+Started = Callable[[Submission], None]
+Done = Callable[[Submission, SubmissionResult, bool], None]  # bool: taken from the store
+
+
+def grade_batch(
+    submissions: list[Submission],
+    assignment,
+    checks: list,
+    box: Choice,
+    references: References,
+    store: ResultStore,
+    grading: str,
+    *,
+    jobs: int,
+    force: bool,
+    started: Started,
+    done: Done,
+) -> list[SubmissionResult]:
+    results: dict[str, SubmissionResult] = {}
+    todo: list[tuple[Submission, str]] = []
+    for sub in submissions:
+        key = submission_key(sub, grading)
+        stored = None if force else store.load(sub.name, key)
+        if stored is not None:
+            results[sub.name] = stored
+            done(sub, stored, True)
+        else:
+            todo.append((sub, key))
+
+    def grade(sub: Submission, key: str) -> SubmissionResult:
+        started(sub)
+        result = grade_submission(sub, assignment, checks, box.student, references)
+        store.save(result, key)
+        done(sub, result, False)
+        return result
+
+    if jobs <= 1 or len(todo) <= 1:
+        for sub, key in todo:  # in this thread: Ctrl-C reaches the grading itself
+            results[sub.name] = grade(sub, key)
+    else:
+        pool = ThreadPoolExecutor(jobs, thread_name_prefix="job")
+        try:
+            for result in pool.map(lambda item: grade(*item), todo):
+                results[result.submission] = result
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)  # an interrupt stops the queue
+    return [results[s.name] for s in submissions]

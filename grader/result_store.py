@@ -1,0 +1,68 @@
+"""Results kept on disk, one file per submission, written atomically the moment it is
+graded: a run that is killed loses nothing, and the next run takes up where it stopped.
+Each result carries the key it was graded under, so an unchanged submission is not
+graded again while a changed one (or a changed suite, reference or image) is."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .atomic import write_atomically
+from .discover import Submission
+from .reference import tree_hash
+from .report.json_report import document
+from .results import SubmissionResult
+
+DEFAULT_FOLDER = Path("grader-results")  # then the assignment's name
+GRADER_DIR = Path(__file__).resolve().parent  # the judge's code decides verdicts too
+
+
+def grading_key(assignment, checks: list, sandbox: str) -> str:
+    """Everything but the submission that decides its result: the checks, the build, the
+    limits, the reference and its data, the grader's own code (the agent's, which the
+    image is built from, included) and the kind of sandbox."""
+    data = [assignment.data_dir] if assignment.data_dir else []
+    payload = json.dumps(
+        [
+            [c.model_dump(mode="json") for c in checks],
+            assignment.build,
+            assignment.limits_for(None).model_dump(mode="json"),
+            [assignment.limits_for(c).model_dump(mode="json") for c in checks],
+            tree_hash(assignment.reference_dir, GRADER_DIR, *data),
+            sandbox,
+        ],
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def submission_key(sub: Submission, grading: str) -> str:
+    return hashlib.sha256(f"{grading}:{tree_hash(sub.path)}".encode()).hexdigest()
+
+
+class ResultStore:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, name: str) -> Path:
+        return self.folder / f"{name}.json"
+
+    def load(self, name: str, key: str) -> SubmissionResult | None:
+        """The stored result, if it was graded under this key and is final: a result
+        with a grader error (our fault, e.g. Docker went away) is graded again."""
+        try:
+            doc = json.loads(self.path(name).read_text())
+        except (OSError, ValueError):
+            return None
+        if doc.get("key") != key:
+            return None
+        result = SubmissionResult.from_json(doc)
+        return None if result.grader_errors else result
+
+    def save(self, result: SubmissionResult, key: str) -> Path:
+        path = self.path(result.submission)
+        body = json.loads(document(result))
+        write_atomically(path, json.dumps({**body, "key": key}, indent=2) + "\n")
+        return path
