@@ -32,6 +32,7 @@ class ContainerPool:
         self.limits = limits
         self._workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="containers")
         self._lock = threading.Lock()  # jobs take containers from several threads
+        self._closed = False
         self._ready: deque[Future[str]] = deque(
             self._workers.submit(self._start) for _ in range(max(1, ahead))
         )
@@ -69,6 +70,8 @@ class ContainerPool:
     def take(self) -> str:
         """A started container, all for the caller; another starts for the next one."""
         with self._lock:
+            if self._closed:
+                raise SandboxError("the run is ending: no more containers")
             ready = self._ready.popleft()
             self._ready.append(self._workers.submit(self._start))
         try:
@@ -77,11 +80,18 @@ class ContainerPool:
             raise SandboxError(f"the container could not be started: {e}") from e
 
     def discard(self, container_id: str) -> None:
-        self._workers.submit(containers.remove, self.client, container_id)
+        with self._lock:
+            if not self._closed:
+                self._workers.submit(containers.remove, self.client, container_id)
+                return
+        containers.remove(self.client, container_id)  # a job that ends after the run
 
     def close(self) -> None:
         """Wait for pending removals, then remove the containers started for nobody."""
+        with self._lock:
+            self._closed = True
+            left = list(self._ready)
         self._workers.shutdown(wait=True)
-        for started in self._ready:
+        for started in left:
             if started.exception() is None:
                 containers.remove(self.client, started.result())
