@@ -9,6 +9,7 @@ import threading
 
 import docker
 import docker.errors
+import requests.exceptions
 
 LABEL = "grader"  # on every container we create
 OWNER = "grader.owner"  # host:pid of the grader process that created it
@@ -23,6 +24,10 @@ def owner() -> str:
 
 def labels() -> dict[str, str]:
     return {LABEL: "1", OWNER: owner()}
+
+
+# What a call to the daemon raises when it fails or cannot be reached.
+DOCKER_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, OSError)
 
 
 def track(client: docker.DockerClient, container_id: str) -> None:
@@ -42,7 +47,8 @@ def remove_all_mine() -> int:
     with _lock:
         live = list(_live.items())
     for cid, client in live:
-        with contextlib.suppress(docker.errors.DockerException):
+        # A daemon out of reach keeps them; the next run removes them as a dead run's.
+        with contextlib.suppress(*DOCKER_ERRORS):
             remove(client, cid)
     return len(live)
 

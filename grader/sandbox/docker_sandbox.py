@@ -16,16 +16,15 @@ from pathlib import Path
 
 import docker
 import docker.errors
-import requests.exceptions
 
 from .base import Sandbox, SandboxError
+from .containers import DOCKER_ERRORS
 from .pool import ContainerPool
 from .session import AgentSession, ExecSession
 
 STUDENT = {"uid": 1000, "gid": 1000}
 REFERENCE = {"uid": 1001, "gid": 1001}
 MAX_SUBMISSION = 64 << 20  # bytes of archive; sources, not data sets
-DOCKER_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, OSError)
 
 
 def client() -> docker.DockerClient:

@@ -3,6 +3,7 @@ waits for a container to start or to go away. Each container serves one submissi
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -94,4 +95,5 @@ class ContainerPool:
         self._workers.shutdown(wait=True)
         for started in left:
             if started.exception() is None:
-                containers.remove(self.client, started.result())
+                with contextlib.suppress(*containers.DOCKER_ERRORS):
+                    containers.remove(self.client, started.result())
