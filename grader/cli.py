@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import json
 import os
 import signal
 import sys
@@ -18,7 +17,8 @@ from .batch import grade_batch
 from .discover import find_submissions
 from .grade import sandbox_limits
 from .reference import References, default_cache_dir
-from .report import terminal
+from .report import formats, terminal
+from .report.formats import FORMATS, PER_SUBMISSION
 from .report.progress import BatchProgress
 from .result_store import DEFAULT_FOLDER, ResultStore, grading_key
 from .sandbox import SandboxError, containers, docker_sandbox, image
@@ -105,10 +105,12 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["terminal", "json"]),
+    type=click.Choice(FORMATS),
     default="terminal",
     show_default=True,
-    help="json: one document per submission on stdout.",
+    help="On stdout: json and gradescope, one document per submission as each is graded; "
+    "csv (gradebook), junit, html (class report) and github (step summary, and the Classroom "
+    "result) for the whole run at its end, also saved next to the results.",
 )
 @click.option(
     "-o",
@@ -165,7 +167,7 @@ def run(
     chosen = _pick_assignment(loaded, path, assignment)
     checks = _select(chosen.checks, patterns)
     submissions, batch = find_submissions(path)
-    console = Console(stderr=fmt == "json")
+    console = Console(stderr=fmt != "terminal")
     cache = None if no_cache else (cache_dir or default_cache_dir())
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGHUP, _interrupt)
@@ -174,9 +176,9 @@ def run(
 
     def show(sub, result, stored: bool) -> None:
         with shown:
-            if fmt == "json":
-                click.echo(json.dumps(result.to_json()))
-            else:
+            if fmt in PER_SUBMISSION:
+                click.echo(PER_SUBMISSION[fmt](result))
+            elif fmt == "terminal":
                 terminal.render(result, console, stored)
 
     try:
@@ -207,8 +209,11 @@ def run(
         containers.remove_all_mine()  # also those started before the sandbox was in hand
         click.echo("grader: interrupted; its containers are removed", err=True)
         sys.exit(130)
-    if batch and fmt == "terminal":
+    if batch:
         terminal.summary(results, console)
+    document = formats.for_run(fmt, results, store.folder, f"{chosen.name}: {chosen.title}")
+    if document is not None:
+        click.echo(document, nl=False)
     if strict and not all(r.all_passed for r in results):
         sys.exit(1)
 
