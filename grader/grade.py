@@ -93,5 +93,27 @@ def _run_one(check, assignment, box: Sandbox, references: References, missing) -
         reference = references.observe(check, limits, box.kind)
     except SandboxError as e:
         return result_for(check, Verdict.GRADER_ERROR, Finding(f"grader error: {e}"))
-    student = box.run_check(agent_request(check, limits, box), limits.wall_time)
-    return judge(check, limits, student, reference)
+    request = agent_request(check, limits, box)
+    runs = [
+        judge(check, limits, box.run_check(request, limits.wall_time), reference)
+        for _ in range(check.repeat)
+    ]
+    return runs[0] if len({r.verdict for r in runs}) == 1 else flaky(check, runs)
+
+
+def flaky(check, runs: list[CheckResult]) -> CheckResult:
+    """Verdicts that changed between runs of one check: reported as such, never scored."""
+    seen = ", ".join(str(r.verdict) for r in runs)
+    odd = next(r for r in runs if r.verdict is not Verdict.PASS)
+    finding = Finding(
+        f"the verdict changed between {len(runs)} runs: {seen}",
+        expected="the same verdict every run",
+        actual=f"{odd.verdict}: {odd.reason}",
+        diagnosis=[
+            "the outcome depends on timing: look for a race (shared state without a lock, "
+            "a descriptor or buffer reused too early, a missing wait)",
+            *(odd.finding.diagnosis if odd.finding else []),
+        ],
+        reproduce=odd.finding.reproduce if odd.finding else None,
+    )
+    return result_for(check, Verdict.FLAKY, finding, sum(r.duration or 0 for r in runs))

@@ -14,6 +14,7 @@ class Verdict(StrEnum):
     BUILD_FAILED = "build-failed"
     LIMIT_EXCEEDED = "limit-exceeded"
     GRADER_ERROR = "grader-error"  # our fault: never counted against the student
+    FLAKY = "flaky"  # the verdict changed between repeats of the check: not scored
 
 
 @dataclass

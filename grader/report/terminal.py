@@ -18,6 +18,7 @@ STYLE = {
     Verdict.BUILD_FAILED: "red",
     Verdict.LIMIT_EXCEEDED: "yellow",
     Verdict.GRADER_ERROR: "cyan",
+    Verdict.FLAKY: "yellow",
 }
 
 

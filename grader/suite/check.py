@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, TypeAdapter
 
 from grader.suite.base import SuiteModel
-from grader.suite.fields import AnyText, CheckId, Points, Text
+from grader.suite.fields import AnyText, CheckId, Points, PositiveCount, Text
 from grader.suite.http_stimulus import HttpStimulus
 from grader.suite.limits import Limits
 from grader.suite.socket_stimulus import SocketStimulus
@@ -45,6 +45,7 @@ class CheckBase(SuiteModel):
     require: list[Requirement] = Field(default_factory=list)
     limits: Limits | None = None
     hint: AnyText | None = None  # the instructor's advice, shown when the check fails
+    repeat: PositiveCount = 1  # run it this many times: verdicts that differ make it flaky
 
 
 class PipeCheck(CheckBase):
