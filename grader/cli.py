@@ -15,6 +15,7 @@ from rich.console import Console
 from . import __version__
 from .batch import grade_batch
 from .discover import find_submissions
+from .export import gradescope as gradescope_export
 from .grade import sandbox_limits
 from .reference import References, default_cache_dir
 from .report import formats, terminal
@@ -265,6 +266,27 @@ def image_bootstrap() -> None:
     except image.ImageError as e:
         click.echo(f"grader: {e}", err=True)
         sys.exit(3)
+
+
+@main.group(name="export")
+def export_group() -> None:
+    """Write what Gradescope runs, or what students may see, for one assignment."""
+
+
+@export_group.command(name="gradescope")
+@click.argument("assignment")
+@click.option("--suite", type=click.Path(dir_okay=False, path_type=Path), default=SUITE_FILE)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write autograder.zip (default: exports/ASSIGNMENT).",
+)
+def export_gradescope(assignment: str, suite: Path, output: Path | None) -> None:
+    """The Gradescope autograder bundle (setup.sh, run_autograder, the suite, the reference)."""
+    _pick_assignment(_load(suite), Path(assignment), assignment)
+    archive = gradescope_export.bundle(suite, assignment, output or Path("exports") / assignment)
+    click.echo(f"wrote {archive}: upload it as the assignment's autograder on Gradescope")
 
 
 @main.command()

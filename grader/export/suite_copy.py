@@ -1,0 +1,33 @@
+"""One assignment of the course suite, copied out with the folders it names: a grading.yml
+that stands on its own next to its reference and data folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+IGNORED = shutil.ignore_patterns(".git", "*.o", "__pycache__")
+
+
+def copy_assignment(suite_file: Path, name: str, target: Path, hidden: bool) -> dict:
+    """Write target/grading.yml with assignment `name` only (its hidden checks too, if
+    `hidden`), and copy its reference and data folders beside it. Returns the assignment."""
+    raw = yaml.safe_load(suite_file.read_text())
+    assignment = dict(raw["assignments"][name])
+    root = suite_file.resolve().parent
+    for key in ("reference", "data"):
+        if assignment.get(key):
+            source = root / assignment[key]
+            shutil.copytree(source, target / key / source.name, ignore=IGNORED, symlinks=False)
+            assignment[key] = f"{key}/{source.name}"
+    if not hidden:
+        assignment["checks"] = [
+            c for c in assignment["checks"] if c.get("visibility", "visible") != "hidden"
+        ]
+    suite = {k: v for k, v in raw.items() if k != "assignments"}
+    suite["assignments"] = {name: assignment}
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "grading.yml").write_text(yaml.safe_dump(suite, sort_keys=False))
+    return assignment
