@@ -16,6 +16,7 @@ from . import __version__
 from .batch import grade_batch
 from .discover import find_submissions
 from .export import gradescope as gradescope_export
+from .export import public as public_export
 from .grade import sandbox_limits
 from .reference import References, default_cache_dir
 from .report import formats, terminal
@@ -23,7 +24,7 @@ from .report.formats import FORMATS, PER_SUBMISSION
 from .report.progress import BatchProgress
 from .result_store import DEFAULT_FOLDER, ResultStore, grading_key
 from .sandbox import SandboxError, containers, docker_sandbox, image
-from .sandbox.choose import Choice, NoSandbox, choose
+from .sandbox.choose import Choice, NoSandbox, choose, local
 from .suite import Suite, SuiteError, load_suite
 
 SUITE_FILE = "grading.yml"
@@ -287,6 +288,37 @@ def export_gradescope(assignment: str, suite: Path, output: Path | None) -> None
     _pick_assignment(_load(suite), Path(assignment), assignment)
     archive = gradescope_export.bundle(suite, assignment, output or Path("exports") / assignment)
     click.echo(f"wrote {archive}: upload it as the assignment's autograder on Gradescope")
+
+
+@export_group.command(name="public")
+@click.argument("assignment")
+@click.option("--suite", type=click.Path(dir_okay=False, path_type=Path), default=SUITE_FILE)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the students' suite (default: exports/ASSIGNMENT-public).",
+)
+def export_public(assignment: str, suite: Path, output: Path | None) -> None:
+    """The students' suite: no hidden checks, and the reference's observations instead of
+    the reference (for the local sandbox, and for Docker when a daemon answers)."""
+    loaded = _load(suite)
+    chosen = _pick_assignment(loaded, Path(assignment), assignment)
+    out = output or Path("exports") / f"{assignment}-public"
+    boxes = {"local": local().reference}
+    try:
+        docker = choose("docker", False, sandbox_limits(chosen, chosen.checks), click.echo)
+    except NoSandbox as e:
+        click.echo(f"no Docker ({e}): observations for the local sandbox only", err=True)
+        docker = None
+    try:
+        if docker is not None:
+            boxes["docker"] = docker.reference
+        written = public_export.export(suite, assignment, out, boxes)
+    finally:
+        if docker is not None:
+            docker.close()
+    click.echo(f"wrote {out}/grading.yml with {written} reference observation(s)")
 
 
 @main.command()

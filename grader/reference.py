@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -15,6 +16,8 @@ from .requests import agent_request
 from .sandbox import Sandbox, SandboxError
 
 AGENT_DIR = Path(__file__).resolve().parent / "agent"
+# In a reference folder: it holds exported observations (`grader export public`), not code.
+EXPORTED = "EXPORTED-OBSERVATIONS"
 
 
 def tree_hash(*roots: Path) -> str:
@@ -32,6 +35,11 @@ def tree_hash(*roots: Path) -> str:
 def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
     return Path(base) / "grader" / "reference"
+
+
+@functools.cache
+def _agent_hash() -> str:
+    return tree_hash(AGENT_DIR)
 
 
 class References:
@@ -55,9 +63,15 @@ class References:
         if not self._base:
             data = [self.assignment.data_dir] if self.assignment.data_dir else []
             self._base = tree_hash(self.assignment.reference_dir, AGENT_DIR, *data)
+        both = f"{self._base}:{self.fingerprint(check, limits, kind)}"
+        return hashlib.sha256(both.encode()).hexdigest()
+
+    def fingerprint(self, check, limits, kind: str) -> str:
+        """What an observation depends on besides the reference: the check, its limits,
+        the build, the agent and the sandbox. An exported observation must match it."""
         payload = json.dumps(
             [
-                self._base,
+                _agent_hash(),
                 self.assignment.build,
                 check.model_dump(mode="json"),
                 limits.model_dump(mode="json"),
@@ -72,6 +86,8 @@ class References:
             return self._observe(check, limits, kind)
 
     def _observe(self, check, limits, kind: str) -> dict:
+        if (self.assignment.reference_dir / EXPORTED).is_file():
+            return self._exported(check, limits, kind)
         key = self._key(check, limits, kind)
         path = self.cache_dir / f"{key}.json" if self.cache_dir else None
         if path and path.exists():
@@ -81,6 +97,23 @@ class References:
         if path and reference_trouble(check, observation) is None:
             write_atomically(path, json.dumps(observation))
         return observation
+
+    def _exported(self, check, limits, kind: str) -> dict:
+        """A student's suite has the reference's observations, not the reference."""
+        path = self.assignment.reference_dir / kind / f"{check.id}.json"
+        try:
+            stored = json.loads(path.read_text())
+        except (OSError, ValueError) as e:
+            raise SandboxError(
+                f"no exported reference observation of {check.id} for the {kind} sandbox "
+                f"({e}); ask for a fresh `grader export public`"
+            ) from e
+        if stored.get("fingerprint") != self.fingerprint(check, limits, kind):
+            raise SandboxError(
+                f"the exported reference observation of {check.id} is for another version "
+                "of this check or of the grader; ask for a fresh `grader export public`"
+            )
+        return stored["observation"]
 
     def _sandbox(self) -> Sandbox:
         if self._broken:

@@ -11,13 +11,18 @@ import yaml
 IGNORED = shutil.ignore_patterns(".git", "*.o", "__pycache__")
 
 
-def copy_assignment(suite_file: Path, name: str, target: Path, hidden: bool) -> dict:
+def copy_assignment(
+    suite_file: Path, name: str, target: Path, hidden: bool, reference: str | None = None
+) -> dict:
     """Write target/grading.yml with assignment `name` only (its hidden checks too, if
-    `hidden`), and copy its reference and data folders beside it. Returns the assignment."""
+    `hidden`), and copy its reference and data folders beside it; or, given `reference`,
+    name that folder as the reference instead of copying it. Returns the assignment."""
     raw = yaml.safe_load(suite_file.read_text())
     assignment = dict(raw["assignments"][name])
     root = suite_file.resolve().parent
-    for key in ("reference", "data"):
+    if reference is not None:
+        assignment["reference"] = reference
+    for key in ("data",) if reference is not None else ("reference", "data"):
         if assignment.get(key):
             source = root / assignment[key]
             shutil.copytree(source, target / key / source.name, ignore=IGNORED, symlinks=False)

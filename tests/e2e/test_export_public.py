@@ -1,0 +1,66 @@
+"""The students' suite: hidden checks and the reference's code stay with the instructor,
+yet a student's grader, given only the exported observations, reaches the same verdicts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import yaml
+
+from tests.support import ROOT, known_bad
+
+SUITE = f"""\
+assignments:
+  hw1:
+    title: pipes
+    programs: [pipemsg, shell]
+    reference: {ROOT / "reference" / "hw1"}
+    checks:
+      - id: pipemsg-tiny
+        title: pipemsg forwards a short message
+        points: 2
+        category: correctness
+        driver: pipe
+        stimulus: {{program: pipemsg, stdin: "hello\\n"}}
+      - id: secret-check
+        title: the instructor's own
+        points: 2
+        category: correctness
+        visibility: hidden
+        driver: pipe
+        stimulus: {{program: pipemsg, stdin: "the hidden stimulus\\n"}}
+"""
+
+
+def grader(*args: str):
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_the_public_suite_has_no_hidden_check_nor_reference_code(tmp_path):
+    (tmp_path / "grading.yml").write_text(SUITE)
+    public = tmp_path / "public"
+    done = grader("export", "public", "hw1", "--suite", str(tmp_path / "grading.yml"),
+                  "-o", str(public))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    suite = yaml.safe_load((public / "grading.yml").read_text())
+    assert [c["id"] for c in suite["assignments"]["hw1"]["checks"]] == ["pipemsg-tiny"]
+    files = [p for p in public.rglob("*") if p.is_file()]
+    assert not [p for p in files if p.suffix in (".c", ".h") or p.name == "Makefile"]
+    assert "the hidden stimulus" not in "".join(p.read_text() for p in files)
+    assert (public / "reference-observations" / "local" / "pipemsg-tiny.json").is_file()
+
+    def grade(submission) -> str:
+        suite = str(public / "grading.yml")
+        out = str(tmp_path / "out")
+        run = grader("run", str(submission), "-a", "hw1", "--suite", suite, "--sandbox", "local",
+                     "--format", "json", "-o", out)  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        (check,) = json.loads(run.stdout)["checks"]
+        return check["verdict"]
+
+    assert grade(ROOT / "reference" / "hw1") == "pass"
+    assert grade(known_bad("hw1", "nul-terminator", tmp_path)) == "fail"
