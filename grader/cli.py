@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+import zipfile
 from pathlib import Path
 
 import click
@@ -14,7 +15,7 @@ from rich.console import Console
 
 from . import __version__
 from .batch import grade_batch
-from .discover import find_submissions
+from .discover import LayoutError, find_submissions
 from .export import gradescope as gradescope_export
 from .export import public as public_export
 from .grade import sandbox_limits
@@ -90,7 +91,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("-a", "--assignment", help="Assignment name (default: from the folder name).")
 @click.option(
     "-k",
@@ -164,11 +165,15 @@ def run(
     no_cache: bool,
     sandbox: str,
 ) -> None:
-    """Grade PATH: a submission (a folder with a Makefile) or a folder of submissions."""
+    """Grade PATH: a submission (a folder with a Makefile), a folder of submissions, a zip
+    of them, or a CSV roster (columns student and path)."""
     loaded = _load(_find_suite(suite, path))
     chosen = _pick_assignment(loaded, path, assignment)
     checks = _select(chosen.checks, patterns)
-    submissions, batch = find_submissions(path)
+    try:
+        submissions, batch = find_submissions(path)
+    except (LayoutError, OSError, zipfile.BadZipFile) as e:
+        raise click.UsageError(str(e)) from e
     console = Console(stderr=fmt != "terminal")
     cache = None if no_cache else (cache_dir or default_cache_dir())
     signal.signal(signal.SIGTERM, _interrupt)
