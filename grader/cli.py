@@ -279,15 +279,32 @@ def export_group() -> None:
     """Write what Gradescope runs, or what students may see, for one assignment."""
 
 
+def _export_options(what: str):
+    """The arguments every export takes: the assignment, the suite, where to write."""
+
+    def decorate(command):
+        for option in reversed(
+            [
+                click.argument("assignment"),
+                click.option(
+                    "--suite",
+                    type=click.Path(dir_okay=False, path_type=Path),
+                    default=SUITE_FILE,
+                    show_default=True,
+                ),
+                click.option(
+                    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), help=what
+                ),
+            ]
+        ):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 @export_group.command(name="gradescope")
-@click.argument("assignment")
-@click.option("--suite", type=click.Path(dir_okay=False, path_type=Path), default=SUITE_FILE)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where to write autograder.zip (default: exports/ASSIGNMENT).",
-)
+@_export_options("Where to write autograder.zip (default: exports/ASSIGNMENT).")
 def export_gradescope(assignment: str, suite: Path, output: Path | None) -> None:
     """The Gradescope autograder bundle (setup.sh, run_autograder, the suite, the reference)."""
     _pick_assignment(_load(suite), Path(assignment), assignment)
@@ -296,14 +313,7 @@ def export_gradescope(assignment: str, suite: Path, output: Path | None) -> None
 
 
 @export_group.command(name="public")
-@click.argument("assignment")
-@click.option("--suite", type=click.Path(dir_okay=False, path_type=Path), default=SUITE_FILE)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where to write the students' suite (default: exports/ASSIGNMENT-public).",
-)
+@_export_options("Where to write the students' suite (default: exports/ASSIGNMENT-public).")
 def export_public(assignment: str, suite: Path, output: Path | None) -> None:
     """The students' suite: no hidden checks, and the reference's observations instead of
     the reference (for the local sandbox, and for Docker when a daemon answers)."""

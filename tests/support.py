@@ -25,6 +25,19 @@ def known_bad(assignment: str, bug: str, into: Path) -> Path:
     return from_patch(assignment, SUBMISSIONS / assignment / bug / "bug.patch", into)
 
 
+def hw1_suite(checks: str) -> str:
+    """A grading.yml of hw1 alone (the course's reference) with the given checks, for tests
+    that need a suite of their own; `checks` is YAML indented as list items of `checks:`."""
+    return f"""\
+assignments:
+  hw1:
+    title: pipes
+    programs: [pipemsg, shell]
+    reference: {ROOT / "reference" / "hw1"}
+    checks:
+{checks}"""
+
+
 def verdicts(result: SubmissionResult) -> dict[str, str]:
     return {c.id: str(c.verdict) for c in result.checks}
 

@@ -16,16 +16,17 @@ def details(c: CheckResult, for_students: bool = False) -> str:
         return f"{c.verdict} (a hidden check: its details are not shown)"
     f = c.finding
     lines = [f"{c.verdict}: {f.reason if f else ''}", f"stimulus: {c.stimulus}"]
-    if f:
-        for label, value in (
-            ("expected", f.expected),
-            ("got", f.actual),
-            ("where", f.divergence),
-            ("reproduce", f.reproduce),
-        ):
-            if value:
-                lines.append(f"{label}: {value}")
-        lines += [f"likely cause: {d}" for d in f.diagnosis]
-    if c.hint:
-        lines.append(f"hint: {c.hint}")
+    lines += [f"{label}: {value}" for label, value in labelled(c)]
     return "\n".join(lines)
+
+
+def labelled(c: CheckResult) -> list[tuple[str, str]]:
+    """What a failure says beyond its reason, as (label, text), in the order shown."""
+    f = c.finding
+    found: list[tuple[str, str | None]] = []
+    if f:
+        found += [("expected", f.expected), ("got", f.actual), ("where", f.divergence)]
+        found += [("reproduce", f.reproduce)]
+        found += [("likely cause", d) for d in f.diagnosis]
+    found.append(("hint", c.hint))
+    return [(label, text) for label, text in found if text]

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ..results import SubmissionResult
 from ..verdict import CheckResult, Verdict
+from .shown import labelled
 
 STYLE = {
     Verdict.PASS: "green",
@@ -52,22 +53,9 @@ def details(c: CheckResult) -> Panel:
     lines.append(f"{c.title}\n", style="bold")
     lines.append(f"{c.verdict}: {f.reason if f else ''}\n", style=STYLE[c.verdict])
     lines.append(f"stimulus: {c.stimulus}\n")
-    if f:
-        for label, value in (
-            ("expected", f.expected),
-            ("got", f.actual),
-            ("where", f.divergence),
-            ("reproduce", f.reproduce),
-        ):
-            if value:
-                lines.append(f"{label}: ", style="bold")
-                lines.append(f"{value}\n")
-        for d in f.diagnosis:
-            lines.append("likely cause: ", style="bold")
-            lines.append(f"{d}\n")
-    if c.hint:
-        lines.append("hint: ", style="bold")
-        lines.append(f"{c.hint}\n")
+    for label, value in labelled(c):
+        lines.append(f"{label}: ", style="bold")
+        lines.append(f"{value}\n")
     return Panel(lines, title=c.id, title_align="left", border_style=STYLE[c.verdict])
 
 

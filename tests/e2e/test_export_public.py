@@ -9,29 +9,23 @@ import sys
 
 import yaml
 
-from tests.support import ROOT, known_bad
+from tests.support import ROOT, hw1_suite, known_bad
 
-SUITE = f"""\
-assignments:
-  hw1:
-    title: pipes
-    programs: [pipemsg, shell]
-    reference: {ROOT / "reference" / "hw1"}
-    checks:
+SUITE = hw1_suite("""\
       - id: pipemsg-tiny
         title: pipemsg forwards a short message
         points: 2
         category: correctness
         driver: pipe
-        stimulus: {{program: pipemsg, stdin: "hello\\n"}}
+        stimulus: {program: pipemsg, stdin: "hello\\n"}
       - id: secret-check
         title: the instructor's own
         points: 2
         category: correctness
         visibility: hidden
         driver: pipe
-        stimulus: {{program: pipemsg, stdin: "the hidden stimulus\\n"}}
-"""
+        stimulus: {program: pipemsg, stdin: "the hidden stimulus\\n"}
+""")
 
 
 def grader(*args: str):

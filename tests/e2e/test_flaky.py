@@ -7,23 +7,17 @@ import json
 import subprocess
 import sys
 
-from tests.support import ROOT, SUBMISSIONS, from_patch
+from tests.support import ROOT, SUBMISSIONS, from_patch, hw1_suite
 
-SUITE = f"""\
-assignments:
-  hw1:
-    title: pipes
-    programs: [pipemsg, shell]
-    reference: {ROOT / "reference" / "hw1"}
-    checks:
+SUITE = hw1_suite("""\
       - id: pipemsg-tiny
         title: pipemsg forwards a short message
         points: 2
         category: correctness
         driver: pipe
         repeat: 3
-        stimulus: {{program: pipemsg, stdin: "hello\\n"}}
-"""
+        stimulus: {program: pipemsg, stdin: "hello\\n"}
+""")
 
 
 def grade(submission, suite, tmp_path) -> dict:
