@@ -98,11 +98,19 @@ def _run_one(check, assignment, box: Sandbox, references: References, missing) -
         judge(check, limits, box.run_check(request, limits.wall_time), reference)
         for _ in range(check.repeat)
     ]
-    return runs[0] if len({r.verdict for r in runs}) == 1 else flaky(check, runs)
+    return combine(check, runs)
 
 
-def flaky(check, runs: list[CheckResult]) -> CheckResult:
-    """Verdicts that changed between runs of one check: reported as such, never scored."""
+def combine(check, runs: list[CheckResult]) -> CheckResult:
+    """One result from the runs of a repeated check: their verdict when they agree; the
+    grader's error if one run hit one (not the student's doing); else flaky, never scored."""
+    if len({r.verdict for r in runs}) == 1:
+        return runs[0]
+    ours = [r for r in runs if r.verdict is Verdict.GRADER_ERROR]
+    return ours[0] if ours else _flaky(check, runs)
+
+
+def _flaky(check, runs: list[CheckResult]) -> CheckResult:
     seen = ", ".join(str(r.verdict) for r in runs)
     odd = next(r for r in runs if r.verdict is not Verdict.PASS)
     finding = Finding(
