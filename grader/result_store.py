@@ -12,7 +12,6 @@ from pathlib import Path
 from .atomic import write_atomically
 from .discover import Submission
 from .reference import tree_hash
-from .report.json_report import document
 from .results import SubmissionResult
 
 DEFAULT_FOLDER = Path("grader-results")  # then the assignment's name
@@ -63,6 +62,6 @@ class ResultStore:
 
     def save(self, result: SubmissionResult, key: str) -> Path:
         path = self.path(result.submission)
-        body = json.loads(document(result))
-        write_atomically(path, json.dumps({**body, "key": key}, indent=2) + "\n")
+        doc = {**result.to_json(), "key": key}
+        write_atomically(path, json.dumps(doc, indent=2) + "\n")
         return path
