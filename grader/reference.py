@@ -58,11 +58,13 @@ class References:
         self._broken: SandboxError | None = None  # a reference that failed to build stays failed
         self._base = ""
         self._lock = threading.Lock()
+        # A students' suite has the reference's exported observations, not its code.
+        self._exported = (assignment.reference_dir / EXPORTED).is_file()
 
     def _key(self, check, limits, kind: str) -> str:
         if not self._base:
             data = [self.assignment.data_dir] if self.assignment.data_dir else []
-            self._base = tree_hash(self.assignment.reference_dir, AGENT_DIR, *data)
+            self._base = tree_hash(self.assignment.reference_dir, *data)  # the agent: below
         both = f"{self._base}:{self.fingerprint(check, limits, kind)}"
         return hashlib.sha256(both.encode()).hexdigest()
 
@@ -86,8 +88,8 @@ class References:
             return self._observe(check, limits, kind)
 
     def _observe(self, check, limits, kind: str) -> dict:
-        if (self.assignment.reference_dir / EXPORTED).is_file():
-            return self._exported(check, limits, kind)
+        if self._exported:
+            return self._exported_observation(check, limits, kind)
         key = self._key(check, limits, kind)
         path = self.cache_dir / f"{key}.json" if self.cache_dir else None
         if path and path.exists():
@@ -98,8 +100,7 @@ class References:
             write_atomically(path, json.dumps(observation))
         return observation
 
-    def _exported(self, check, limits, kind: str) -> dict:
-        """A student's suite has the reference's observations, not the reference."""
+    def _exported_observation(self, check, limits, kind: str) -> dict:
         path = self.assignment.reference_dir / kind / f"{check.id}.json"
         try:
             stored = json.loads(path.read_text())
