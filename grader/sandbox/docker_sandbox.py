@@ -61,16 +61,11 @@ class DockerSandbox(Sandbox):
         self.client = pool.client
         self.user = user
         self.container_id = pool.take()
-        setup = {
-            "driver": "setup",
-            "archive": archive(submission),
-            "target": self.source_dir,
-            "user": user,
-        }
-        copied = self.agent(setup, 60)
-        if not copied.get("ok"):
+        try:
+            self._copy_in(submission, self.source_dir, user, "the submission")
+        except SandboxError:
             self.close()
-            raise SandboxError(f"the submission could not be copied in: {copied.get('error')}")
+            raise
 
     @property
     def source_dir(self) -> str:
@@ -78,12 +73,15 @@ class DockerSandbox(Sandbox):
 
     def _copy_data(self, folder: Path) -> str:
         target = f"/work/data/{folder.name}"
-        copied = self.agent(
-            {"driver": "setup", "archive": archive(folder), "target": target, "user": None}, 60
-        )
-        if not copied.get("ok"):
-            raise SandboxError(f"the data folder could not be copied in: {copied.get('error')}")
+        self._copy_in(folder, target, None, "the data folder")  # the agent's: read-only
         return target
+
+    def _copy_in(self, folder: Path, target: str, user: dict | None, what: str) -> None:
+        """Unpack a copy of the folder at target, owned by user, through the agent."""
+        setup = {"driver": "setup", "archive": archive(folder), "target": target, "user": user}
+        copied = self.agent(setup, 60)
+        if not copied.get("ok"):
+            raise SandboxError(f"{what} could not be copied in: {copied.get('error')}")
 
     def start_session(self) -> AgentSession:
         try:
