@@ -111,7 +111,7 @@ class Exchange:
         end: int | None = None  # where the response ends, once its head says so
         while len(data) < MAX_RESPONSE:
             if end is None:
-                end = _end(data)
+                end = http_response.message_length(data)
             whole = end is not None and len(data) >= end
             if framed and whole:
                 break
@@ -166,11 +166,3 @@ class Exchange:
             "done": self.done,
             "seconds": round(self.finished - self.started, 3),
         }
-
-
-def _end(data: bytearray) -> int | None:
-    """The length of the whole response, once the head is in and declares its body's."""
-    window = bytes(data[:65536])  # a head is far shorter
-    head, body, complete = http_response.split_head(window)
-    length = http_response.declared_length(head) if complete else None
-    return None if length is None else len(window) - len(body) + length

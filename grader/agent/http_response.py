@@ -13,6 +13,7 @@ from .digest import StreamDigest
 STATUS_LINE = re.compile(rb"HTTP/1\.[01] (\d{3})(?: [^\r\n]*)?")
 HREF = re.compile(rb"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)
 MAX_LISTING = 1 << 20  # bodies beyond this are not searched for links
+HEAD_WINDOW = 65536  # a head is far shorter: its end is looked for in this much
 
 
 def split_head(data: bytes) -> tuple[bytes, bytes, bool]:
@@ -34,6 +35,17 @@ def declared_length(head: bytes) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+def message_length(data: bytes | bytearray, undeclared: int | None = None) -> int | None:
+    """The length of the message at the start of data, head and body, once its head is in:
+    the body is its Content-Length long, or `undeclared` without one (None: unknown)."""
+    window = bytes(data[:HEAD_WINDOW])
+    head, body, complete = split_head(window)
+    length = declared_length(head) if complete else None
+    if complete and length is None:
+        length = undeclared
+    return None if length is None else len(window) - len(body) + length
 
 
 def parse(data: bytes, path: str | None, eof: bool) -> dict:

@@ -54,11 +54,9 @@ def _read_request(conn: socket.socket, buffered: bytes) -> tuple[bytes | None, b
     """One whole request (head and Content-Length body), and what came after it."""
     data = buffered
     while True:
-        head, body, complete = http_response.split_head(data)
-        if complete:
-            want = len(data) - len(body) + (http_response.declared_length(head) or 0)
-            if len(data) >= want:
-                return data[:want], data[want:]
+        want = http_response.message_length(data, undeclared=0)
+        if want is not None and len(data) >= want:
+            return data[:want], data[want:]
         try:
             chunk = conn.recv(65536)
         except OSError:
