@@ -10,7 +10,7 @@ from .curl import reproduce
 from .outcome import verdict_of
 from .server import hygiene, server_ended, server_exited
 from .stimulus import label
-from .streams import divergence, summary
+from .streams import differs
 
 
 def judge_http(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
@@ -107,14 +107,9 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
             )
         )
     if "body" in aspects:
-        gap = divergence(m["body"], e["body"])
-        if gap:
-            f = Finding(
-                f"the body of the response to {where} differs from the reference's",
-                expected=summary(e["body"]),
-                actual=summary(m["body"]),
-                divergence=gap,
-            )
+        reason = f"the body of the response to {where} differs from the reference's"
+        f = differs(reason, m["body"], e["body"])
+        if f:
             if m["body"]["size"] < e["body"]["size"]:
                 f.diagnosis.append(http_causes.short_body(m["body"]["size"], e["body"]["size"]))
             found.append(f)

@@ -8,7 +8,7 @@ from .http import http_reference_trouble, judge_http
 from .outcome import code, size, status, verdict_of
 from .server import judge_server
 from .stimulus import describe
-from .streams import divergence, head, summary
+from .streams import differs, head
 
 LIMIT_SIGNALS = {"SIGXCPU": "cpu_time", "SIGXFSZ": "file_size"}
 
@@ -138,15 +138,9 @@ def _compare(check, s: dict, r: dict) -> list[Finding]:
     for stream in ("stdout", "stderr"):
         if stream not in check.compare:
             continue
-        where = divergence(s[stream], r[stream])
-        if where is None:
+        f = differs(f"{stream} differs from the reference", s[stream], r[stream])
+        if f is None:
             continue
-        f = Finding(
-            f"{stream} differs from the reference",
-            expected=summary(r[stream]),
-            actual=summary(s[stream]),
-            divergence=where,
-        )
         if stream == "stderr" and b"Broken pipe" in head(s[stream]):
             f.diagnosis.append(diagnose.broken_pipe())
         if s[stream]["nul_bytes"] > r[stream]["nul_bytes"]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..verdict import Finding, Verdict
 from . import diagnose
 from .outcome import status, verdict_of
-from .streams import divergence, summary
+from .streams import differs, summary
 
 SHOWN = 3  # connections described one by one; the rest are counted
 
@@ -87,14 +87,10 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
                 )
             found.append(f)
             continue
-        gap = divergence(c["received"], e["received"])
-        if gap:
-            f = Finding(
-                f"{where} received other bytes than the reference's",
-                expected=summary(e["received"]),
-                actual=summary(c["received"]),
-                divergence=gap,
-            )
+        f = differs(
+            f"{where} received other bytes than the reference's", c["received"], e["received"]
+        )
+        if f:
             f.diagnosis.append(
                 diagnose.short_echo(c["received"]["size"], e["received"]["size"], c["eof"])
             )

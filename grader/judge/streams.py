@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 
+from ..verdict import Finding
+
 
 def head(digest: dict) -> bytes:
     return base64.b64decode(digest["head"])
@@ -28,6 +30,14 @@ def summary(digest: dict) -> str:
     if digest["size"] == 0:
         return "nothing"
     return f"{_size(digest['size'])}: {show(head(digest), 80)}"
+
+
+def differs(reason: str, actual: dict, expected: dict) -> Finding | None:
+    """A finding for two streams that part ways: what each holds and where they part."""
+    gap = divergence(actual, expected)
+    if gap is None:
+        return None
+    return Finding(reason, expected=summary(expected), actual=summary(actual), divergence=gap)
 
 
 def divergence(actual: dict, expected: dict) -> str | None:
