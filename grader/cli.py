@@ -179,14 +179,7 @@ def run(
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGHUP, _interrupt)
     store = ResultStore(output or DEFAULT_FOLDER / chosen.name)
-    shown = threading.Lock()
-
-    def show(sub, result, stored: bool) -> None:
-        with shown:
-            if fmt in PER_SUBMISSION:
-                click.echo(PER_SUBMISSION[fmt](result))
-            elif fmt == "terminal":
-                terminal.render(result, console, stored)
+    shown = threading.Lock()  # jobs finish in several threads
 
     try:
         with (
@@ -196,8 +189,12 @@ def run(
         ):
 
             def done(sub, result, stored: bool) -> None:
-                progress.done(sub, result, stored)
-                show(sub, result, stored)
+                with shown:
+                    progress.done(sub, result, stored)
+                    if fmt in PER_SUBMISSION:
+                        click.echo(PER_SUBMISSION[fmt](result))
+                    elif fmt == "terminal":
+                        terminal.render(result, console, stored)
 
             results = grade_batch(
                 submissions,
