@@ -15,6 +15,7 @@ import time
 
 from .datagen import materialise
 from .digest import StreamDigest
+from .stall_guard import StallGuard, readable
 
 CONNECT_TIMEOUT = 5.0
 
@@ -37,15 +38,19 @@ class Connection:
         self.watermark = 0  # how much of it the script waited for: only that is compared
         self.sent = 0
         self.eof = False  # the server closed the connection (not us)
+        self.ended = False  # nothing more will arrive: end of file, reset, or closed by us
         self._closing = False
         self.error: str | None = None  # what the socket said (reset, refused, ...)
         self.stuck: str | None = None  # the step that never completed
         self.connected = threading.Event()
         self.done = False
+        self.skipped = False  # never made: an earlier connection of its group got stuck
         self.started = time.monotonic()
         self.finished_at: float | None = None
         self._arrived = threading.Condition()
         self.sock: socket.socket | None = None
+        self.waiting = False  # for bytes or an end of file only the server can send
+        self._given_up = False  # the server stopped moving: no wait lasts its full time
 
     # -- running ------------------------------------------------------------------------------
 
@@ -86,6 +91,10 @@ class Connection:
             self._close()
             reader.join(timeout=1)
 
+    def skip(self) -> None:
+        self.skipped = True
+        self.connected.set()
+
     def _step(self, step: dict) -> bool:
         ((kind, arg),) = step.items()
         if kind == "send":
@@ -123,7 +132,29 @@ class Connection:
 
     def _wait(self, condition) -> bool:
         with self._arrived:
-            return self._arrived.wait_for(condition, self._timeout(self.step_timeout))
+            self.waiting = True
+            try:
+                self._arrived.wait_for(
+                    lambda: condition() or self.ended or self._given_up,
+                    self._timeout(self.step_timeout),
+                )
+            finally:
+                self.waiting = False
+            return condition()
+
+    # -- what the stall guard asks ------------------------------------------------------------
+
+    def moved(self) -> int:
+        return self.sent + len(self.received)
+
+    def readable(self) -> bool:
+        sock = self.sock
+        return sock is not None and sock.fileno() != -1 and readable(sock.fileno())
+
+    def give_up(self) -> None:
+        with self._arrived:
+            self._given_up = True
+            self._arrived.notify_all()
 
     def _read(self) -> None:
         while True:
@@ -138,6 +169,7 @@ class Connection:
                     self.received += data
                 else:
                     self.eof = not self._closing and not self.error
+                    self.ended = True
                 self._arrived.notify_all()
             if not data:
                 return
@@ -158,6 +190,7 @@ class Connection:
             "received_total": len(self.received),
             "eof": self.eof,
             "completed": self.done,
+            "skipped": self.skipped,
             "stuck": self.stuck,
             "error": self.error,
             "seconds": round((self.finished_at or time.monotonic()) - self.started, 3),
@@ -185,12 +218,20 @@ def _describe(step: dict) -> str:
 
 
 def run_groups(
-    groups: list[dict], port: int, step_timeout: float, deadline: float
+    groups: list[dict], port: int, step_timeout: float, deadline: float, server_pid: int
 ) -> list[Connection]:
     """Run every group in order: a group starts once the previous one's connections have
     connected, so 'A holds, then B arrives' means what it says."""
-    finished = {g["name"]: threading.Event() for g in groups}
     everyone: list[Connection] = []
+    with StallGuard(server_pid, everyone):
+        _run_groups(groups, port, step_timeout, deadline, everyone)
+    return everyone
+
+
+def _run_groups(
+    groups: list[dict], port: int, step_timeout: float, deadline: float, everyone: list
+) -> None:
+    finished = {g["name"]: threading.Event() for g in groups}
     threads: list[threading.Thread] = []
     for g in groups:
         batch = [
@@ -207,13 +248,16 @@ def run_groups(
             c.connected.wait(CONNECT_TIMEOUT)
     for t in threads:
         t.join()
-    return everyone
 
 
 def _run_group(group: dict, batch: list[Connection], finished: dict) -> None:
     if group.get("sequential"):
-        for c in batch:
+        for number, c in enumerate(batch):
             c.run()
+            if c.stuck:  # the later ones would only wait the same way, one after another
+                for later in batch[number + 1 :]:
+                    later.skip()
+                break
     else:
         threads = [threading.Thread(target=c.run, daemon=True) for c in batch]
         for t in threads:

@@ -7,6 +7,7 @@ import socket
 import time
 
 from .loopback_server import LoopbackServer
+from .stall_guard import readable
 
 
 class FakeServer(LoopbackServer):
@@ -14,10 +15,32 @@ class FakeServer(LoopbackServer):
 
     def __init__(self, port: int, mode: str, close_after: int = 0, delay: float = 0.002):
         self.mode, self.close_after, self.delay = mode, close_after, delay
-        self.received = 0
+        self.received = self.sent = 0
+        self.busy = 0  # connections between a read and the end of its answer
+        self.open: set[socket.socket] = set()
         super().__init__(port)
 
+    def moved(self) -> int:
+        return self.received + self.sent
+
+    def idle(self) -> bool:
+        """Everything received is answered, and nothing waits to be read or accepted: only
+        the client can make the next move."""
+        with self.lock:
+            if self.busy or readable(self.listener.fileno()):
+                return False
+            return not any(readable(c.fileno()) for c in self.open if c.fileno() != -1)
+
     def talk(self, conn: socket.socket) -> None:
+        with self.lock:
+            self.open.add(conn)
+        try:
+            self._echo(conn)
+        finally:
+            with self.lock:
+                self.open.discard(conn)
+
+    def _echo(self, conn: socket.socket) -> None:
         while not self.stopping.is_set():
             try:
                 data = conn.recv(65536)
@@ -25,17 +48,31 @@ class FakeServer(LoopbackServer):
                 return
             if not data:
                 return  # the client half-closed or closed: so do we
-            self.received += len(data)
+            with self.lock:
+                self.busy += 1
+            try:
+                self._answer(conn, data)
+            finally:
+                with self.lock:
+                    self.busy -= 1
             if self.mode == "close_after" and self.received > self.close_after:
-                data = data[: max(0, len(data) - (self.received - self.close_after))]
-                conn.sendall(data)
                 return
+
+    def _answer(self, conn: socket.socket, data: bytes) -> None:
+        self.received += len(data)
+        if self.mode == "close_after" and self.received > self.close_after:
+            data = data[: max(0, len(data) - (self.received - self.close_after))]
+        try:
             if self.mode == "fragments":
                 for i in range(len(data)):
                     conn.sendall(data[i : i + 1])
+                    self.sent += 1
                     time.sleep(self.delay)
             else:
                 conn.sendall(data)
+                self.sent += len(data)
+        except OSError:
+            pass  # the client went away: its transcript shows it
 
     def stop(self) -> dict:
         self.close()

@@ -35,7 +35,7 @@ def _run(req: dict, cwd: str, port: int) -> dict:
     timeout = float(req.get("step_timeout", 5.0))
     patience = float(req.get("patience", 1.5))
 
-    def talk(port: int, deadline: float) -> list[dict]:
+    def talk(port: int, deadline: float, server_pid: int) -> list[dict]:
         return [_entry(spec, port, timeout, patience, deadline) for spec in req["requests"]]
 
     observation: dict = {}

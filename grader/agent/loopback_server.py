@@ -3,6 +3,7 @@ the base of the fake echo server (for a student's client) and of the upstream (f
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -26,13 +27,10 @@ class LoopbackServer:
         raise NotImplementedError
 
     def _accept(self) -> None:
-        self.listener.settimeout(0.1)
         while not self.stopping.is_set():
             try:
                 conn, _ = self.listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
+            except OSError:  # shut down by close()
                 return
             with self.lock:
                 self.connections += 1
@@ -44,5 +42,8 @@ class LoopbackServer:
 
     def close(self) -> None:
         self.stopping.set()
+        # shutdown() wakes a thread blocked in accept(); close() alone would not.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
         self._thread.join(timeout=1)

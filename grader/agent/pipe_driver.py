@@ -7,6 +7,7 @@ import selectors
 import shutil
 import subprocess
 import time
+from typing import Protocol
 
 from . import cgroup, tree
 from .datagen import materialise
@@ -69,19 +70,32 @@ def run(req: dict) -> dict:
     return cgroup.counting(req, lambda: run_program(req, req["program"], req.get("args", []), cwd))
 
 
-def run_program(req: dict, program: str, args: list[str], cwd: str) -> dict:
+class Peer(Protocol):
+    """The other end of a client's connection, played by the grader (the fake server)."""
+
+    def moved(self) -> int: ...
+
+    def idle(self) -> bool: ...
+
+
+def run_program(req: dict, program: str, args: list[str], cwd: str, peer: Peer | None = None):
     """Run one program to its end with the request's stdin, read_limit and limits."""
     started = time.monotonic()
     try:
         proc = spawn(req, program, args, cwd, subprocess.PIPE)
     except OSError as e:
         return start_error(e, program)
-    return PipeSession(proc, req, started).drive()
+    return PipeSession(proc, req, started, peer).drive()
 
 
 class PipeSession:
-    def __init__(self, proc: subprocess.Popen, req: dict, started: float) -> None:
+    def __init__(self, proc: subprocess.Popen, req: dict, started: float, peer: Peer | None):
         self.proc = proc
+        self.peer = peer
+        # Input ends when the program idles with all of it read (so its unreaped children
+        # can be counted first), or as soon as it is all written, like a redirected file.
+        self.eof_when_idle: bool = req.get("eof_when_idle", True)
+        self.sampled_at = float("-inf")
         self.limits = req["limits"]
         self.read_limit: int | None = req.get("read_limit")
         self.stdin_data = memoryview(materialise(req.get("stdin", "")))
@@ -129,20 +143,37 @@ class PipeSession:
         statuses = tree.reap()
         if self.proc.pid in statuses:
             self._main_exited(statuses[self.proc.pid], now)
-        self.watcher.sample(now, (self.written, self.out.size, self.err.size))
+        if now - self.sampled_at >= TICK:  # not at every event: a chatty program has many
+            self.sampled_at = now
+            peer_moved = self.peer.moved() if self.peer else 0
+            self.watcher.sample(now, (self.written, self.out.size, self.err.size, peer_moved))
         if self.exited_at is not None:
             self._close_stdin()
             if not self.sel.get_map() or now - self.exited_at >= EXIT_GRACE:
                 self._end("exit")
             return
         all_written = self.written == len(self.stdin_data)
-        if all_written and not self._stdin_closed() and self.watcher.quiet(now):
-            # All input delivered and the program sits idle: count its unreaped children,
-            # then deliver end-of-file.
-            self.zombies = self.watcher.zombies()
-            self._close_stdin()
+        if all_written and not self._stdin_closed():
+            if not self.eof_when_idle:
+                self._close_stdin()
+            elif self.watcher.quiet(now):
+                # All input delivered and the program sits idle: count its unreaped
+                # children, then deliver end-of-file.
+                self.zombies = self.watcher.zombies()
+                self._close_stdin()
         elif self.watcher.stalled(now) and (self._stdin_closed() or not all_written):
             self._end("deadlock", with_waits=True)
+        elif self._waits_on_idle_peer(now):
+            self._end("deadlock", with_waits=True)
+            self.stall["with_server"] = True
+
+    def _waits_on_idle_peer(self, now: float) -> bool:
+        """A client with all its input and nothing moving, while the grader's server has
+        answered everything and waits for it: each waits for the other, for ever."""
+        if self.peer is None or not self._stdin_closed() or not self.watcher.quiet(now):
+            return False
+        timed = any("sleep" in p.waits for p in self.watcher.live)
+        return not timed and self.peer.idle()
 
     def _main_exited(self, status: int, now: float) -> None:
         self.exit_status, self.exited_at = status, now

@@ -19,8 +19,9 @@ from .watcher import TreeWatcher
 LISTEN_TIMEOUT = 5.0  # how long a server may take to accept connections
 SETTLE = 3.0  # after the last connection, how long the server may take to go idle
 
-# Talks to the server on the port, until the deadline; returns what each exchange saw.
-Talk = Callable[[int, float], list[dict]]
+# Talks to the server (port, deadline, its pid) until the deadline; returns what each
+# exchange saw.
+Talk = Callable[[int, float, int], list[dict]]
 
 
 def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[dict, list[dict]]:
@@ -36,7 +37,7 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
         watcher = TreeWatcher(os.getpid(), proc.pid, req.get("stall_window") or 0.25)
         measure = req.get("measure", False)  # descriptors and zombies: worth two idle waits
         server["fds_before"] = _fd_count(proc.pid)
-        exchanges = talk(port, time.monotonic() + req["limits"]["wall_time"])
+        exchanges = talk(port, time.monotonic() + req["limits"]["wall_time"], proc.pid)
         if measure:
             _settle(watcher, proc)
         watcher.sample(time.monotonic(), None)

@@ -25,8 +25,8 @@ def _run(req: dict, cwd: str, port: int) -> dict:
         if req.get("server"):
             step_timeout = float(req.get("step_timeout", 5.0))
 
-            def talk(port: int, deadline: float) -> list[dict]:
-                groups = run_groups(req["connections"], port, step_timeout, deadline)
+            def talk(port: int, deadline: float, server_pid: int) -> list[dict]:
+                groups = run_groups(req["connections"], port, step_timeout, deadline, server_pid)
                 return [c.to_json() for c in groups]
 
             args = with_port(req["server"].get("args", []), port=port)
@@ -38,10 +38,11 @@ def _run(req: dict, cwd: str, port: int) -> dict:
         if req.get("client"):
             client = req["client"]
             observation["client"] = run_program(
-                {**req, "stdin": client.get("stdin", "")},
+                {**req, "stdin": client.get("stdin", ""), "eof_when_idle": req["measure"]},
                 client["program"],
                 with_port(client.get("args", []), port=port),
                 cwd,
+                peer=fake,
             )
     finally:
         if fake is not None:

@@ -126,7 +126,9 @@ def _program(check, limits, s: dict, r: dict, program: str) -> tuple[Verdict, Fi
 
 def _timeout(s: dict, limits, program: str) -> Finding:
     stall = s.get("stall") or {"processes": [], "input_closed": True}
-    if s["ended_by"] == "deadlock":
+    if s["ended_by"] == "deadlock" and stall.get("with_server"):
+        reason = "stopped early: deadlock (the client and the grader's server wait for each other)"
+    elif s["ended_by"] == "deadlock":
         reason = "stopped early: deadlock (every process waits on a pipe or a child)"
     else:
         reason = f"timed out after {limits.wall_time:g} s"

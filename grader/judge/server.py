@@ -64,7 +64,10 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
         for step in g.script
         if "wait_for" in step.model_dump()
     }
+    skipped = sum(1 for c in mine if c.get("skipped"))
     for c, e in zip(mine, ref, strict=False):
+        if c.get("skipped"):
+            continue
         where = f"connection '{c['group']}' #{c['index'] + 1}"
         if e["completed"] and not c["completed"]:
             f = Finding(
@@ -106,6 +109,8 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
         more = len(found) - SHOWN
         found = found[:SHOWN]
         found[0].reason += f"; {more} more connection(s) like it"
+    if skipped and found:
+        found[0].reason += f"; {skipped} later connection(s) of its group were not made"
     return found
 
 
