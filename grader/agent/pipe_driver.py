@@ -145,8 +145,8 @@ class PipeSession:
             self._main_exited(statuses[self.proc.pid], now)
         if now - self.sampled_at >= TICK:  # not at every event: a chatty program has many
             self.sampled_at = now
-            peer_moved = self.peer.moved() if self.peer else 0
-            self.watcher.sample(now, (self.written, self.out.size, self.err.size, peer_moved))
+            moved = (self.written, self.out.size, self.err.size, self._stdin_closed())
+            self.watcher.sample(now, (*moved, self.peer.moved() if self.peer else 0))
         if self.exited_at is not None:
             self._close_stdin()
             if not self.sel.get_map() or now - self.exited_at >= EXIT_GRACE:
@@ -231,6 +231,7 @@ class PipeSession:
             if self._registered(self.proc.stdin):
                 self.sel.unregister(self.proc.stdin)
             self.proc.stdin.close()
+            self.sampled_at = float("-inf")  # end of input is news: look again at once
 
     def _registered(self, stream) -> bool:
         if stream.closed:
