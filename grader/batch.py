@@ -1,8 +1,12 @@
 """Grading many submissions: the ones already graded under the same key are taken from the
-store, the others are graded `jobs` at a time, each result stored the moment it is ready."""
+store, the others are graded `jobs` at a time, each result stored the moment it is ready.
+
+`jobs` submissions run their checks at once; as many more are copied in and built
+meanwhile, so that a core is never idle while a container starts or a build waits."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -42,9 +46,11 @@ def grade_batch(
         else:
             todo.append((sub, key))
 
+    checking = threading.Semaphore(jobs)
+
     def grade(sub: Submission, key: str) -> SubmissionResult:
         started(sub)
-        result = grade_submission(sub, assignment, checks, box.student, references)
+        result = grade_submission(sub, assignment, checks, box.student, references, checking)
         store.save(result, key)
         done(sub, result, False)
         return result
@@ -53,10 +59,15 @@ def grade_batch(
         for sub, key in todo:  # in this thread: Ctrl-C reaches the grading itself
             results[sub.name] = grade(sub, key)
     else:
-        pool = ThreadPoolExecutor(jobs, thread_name_prefix="job")
+        pool = ThreadPoolExecutor(in_flight(jobs), thread_name_prefix="job")
         try:
             for result in pool.map(lambda item: grade(*item), todo):
                 results[result.submission] = result
         finally:
             pool.shutdown(wait=False, cancel_futures=True)  # an interrupt stops the queue
     return [results[s.name] for s in submissions]
+
+
+def in_flight(jobs: int) -> int:
+    """Submissions open at once: `jobs` running checks, as many being built."""
+    return 2 * jobs if jobs > 1 else 1

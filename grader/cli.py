@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 
 from . import __version__
-from .batch import grade_batch
+from .batch import grade_batch, in_flight
 from .discover import LayoutError, find_submissions
 from .export import gradescope as gradescope_export
 from .export import public as public_export
@@ -130,7 +130,7 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=os.cpu_count() or 1,
     show_default="the machine's cores",
-    help="Submissions graded at once.",
+    help="Submissions whose checks run at once (as many more are built meanwhile).",
 )
 @click.option(
     "--force",
@@ -229,7 +229,7 @@ def _interrupt(signum: int, frame: object) -> None:
 def _sandbox(mode: str, batch: bool, limits: dict, console: Console, jobs: int) -> Choice:
     try:
         say = lambda msg: console.print(f"[dim]{msg}[/dim]")  # noqa: E731
-        box = choose(mode, batch, limits, say, jobs)
+        box = choose(mode, batch, limits, say, in_flight(jobs))
     except NoSandbox as e:
         click.echo(f"grader: {e}", err=True)
         sys.exit(3)

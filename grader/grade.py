@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from .discover import Submission
@@ -29,7 +30,10 @@ def grade_submission(
     checks: list,
     open_sandbox: Callable[[Path], Sandbox],
     references: References,
+    checks_slot: AbstractContextManager | None = None,
 ) -> SubmissionResult:
+    """Build and grade one submission; its checks run once `checks_slot` is entered (a batch
+    builds the next submissions while others run their checks)."""
     started = time.monotonic()
     result = SubmissionResult(
         submission=sub.name,
@@ -39,7 +43,8 @@ def grade_submission(
         build=BuildSummary(ok=False),
     )
     try:
-        _grade_into(result, sub, assignment, checks, open_sandbox, references)
+        slot = checks_slot or nullcontext()
+        _grade_into(result, sub, assignment, checks, open_sandbox, references, slot)
     except SandboxError as e:
         _fill(result, checks, Verdict.GRADER_ERROR, Finding(f"grader error: {e}"))
     except Exception:
@@ -55,7 +60,7 @@ def _fill(result: SubmissionResult, checks: list, verdict: Verdict, finding: Fin
     result.checks += [result_for(c, verdict, finding) for c in checks if c.id not in done]
 
 
-def _grade_into(result, sub, assignment, checks, open_sandbox, references) -> None:
+def _grade_into(result, sub, assignment, checks, open_sandbox, references, slot) -> None:
     if not sub.has_makefile:
         result.build = BuildSummary(ok=False, errors=f"no Makefile in {sub.path}")
         _fill(result, checks, Verdict.BUILD_FAILED, Finding("no Makefile: nothing to build"))
@@ -74,8 +79,9 @@ def _grade_into(result, sub, assignment, checks, open_sandbox, references) -> No
         missing = [p for p in assignment.programs if not box.has_program(p)]
         if missing:
             result.build.errors = "the build did not produce: " + ", ".join(missing)
-        for check in checks:
-            result.checks.append(_run_one(check, assignment, box, references, missing))
+        with slot:
+            for check in checks:
+                result.checks.append(_run_one(check, assignment, box, references, missing))
     finally:
         box.close()
 

@@ -18,6 +18,9 @@ from .watcher import TreeWatcher
 
 LISTEN_TIMEOUT = 5.0  # how long a server may take to accept connections
 SETTLE = 3.0  # after the last connection, how long the server may take to go idle
+# How long it must stay idle to count as settled: its children have exited by then (a
+# child closing its last connection takes microseconds), so zombies and descriptors show.
+SETTLED = 0.1
 
 # Talks to the server (port, deadline, its pid) until the deadline; returns what each
 # exchange saw.
@@ -34,7 +37,7 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
     server: dict = {"listened": _wait_listening(proc, port)}
     exchanges: list[dict] = []
     if server["listened"]:
-        watcher = TreeWatcher(os.getpid(), proc.pid, req.get("stall_window") or 0.25)
+        watcher = TreeWatcher(os.getpid(), proc.pid, SETTLED)
         measure = req.get("measure", False)  # descriptors and zombies: worth two idle waits
         server["fds_before"] = _fd_count(proc.pid)
         exchanges = talk(port, time.monotonic() + req["limits"]["wall_time"], proc.pid)

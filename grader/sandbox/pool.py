@@ -52,7 +52,6 @@ class ContainerPool:
                 mem_limit=lim["memory"],
                 memswap_limit=lim["memory"],
                 pids_limit=lim["processes"],
-                nano_cpus=1_000_000_000,
                 ulimits=[
                     Ulimit(name="core", soft=0, hard=0),
                     Ulimit(name="nofile", soft=lim["open_files"], hard=lim["open_files"]),
