@@ -79,10 +79,12 @@ def free_port() -> int:
 def _wait_listening(proc: subprocess.Popen, port: int) -> bool:
     """Ready when a socket listens on the port (not when the server prints something)."""
     deadline = time.monotonic() + LISTEN_TIMEOUT
+    pause = 0.001  # most servers listen within milliseconds: look often at first
     while time.monotonic() < deadline and proc.poll() is None:
         if procfs.listening(port):
             return True
-        time.sleep(TICK)
+        time.sleep(pause)
+        pause = min(2 * pause, TICK)
     return False
 
 
