@@ -47,6 +47,7 @@ def grade_batch(
             todo.append((sub, key))
 
     checking = threading.Semaphore(jobs)
+    box.plan(len(todo))
 
     def grade(sub: Submission, key: str) -> SubmissionResult:
         started(sub)

@@ -20,7 +20,7 @@ from typing import Protocol
 from .watcher import TreeWatcher
 
 TICK = 0.05
-WINDOW = 0.3  # of stillness before giving up; a loaded machine's scheduling gaps are shorter
+WINDOW = 0.2  # of stillness before giving up; a loaded machine's scheduling gaps are shorter
 
 
 class Waiter(Protocol):

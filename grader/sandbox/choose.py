@@ -33,6 +33,11 @@ class Choice:
     warning: str | None = None
     pool: ContainerPool | None = None
 
+    def plan(self, submissions: int) -> None:
+        """How many submissions are about to be graded: containers are started for them."""
+        if self.pool is not None:
+            self.pool.plan(submissions)
+
     def close(self) -> None:
         """Remove every container this choice started; nothing survives a run."""
         if self.pool is not None:

@@ -23,7 +23,8 @@ AGENT_CAPS = ["SETUID", "SETGID", "CHOWN", "FOWNER", "KILL", "SYS_PTRACE", "DAC_
 
 
 class ContainerPool:
-    """Keeps `ahead` containers starting or started: one per submission graded at once."""
+    """Keeps `ahead` containers starting or started, one per submission open at once, once
+    told how many submissions are coming (plan): never more than will be used."""
 
     def __init__(
         self, client: docker.DockerClient, image: str, limits: dict, ahead: int = 1
@@ -34,9 +35,20 @@ class ContainerPool:
         self._workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="containers")
         self._lock = threading.Lock()  # jobs take containers from several threads
         self._closed = False
-        self._ready: deque[Future[str]] = deque(
-            self._workers.submit(self._start) for _ in range(max(1, ahead))
-        )
+        self.ahead = max(1, ahead)
+        self._ready: deque[Future[str]] = deque()
+        self._planned: int | None = None  # takes still to come, when known
+
+    def plan(self, takes: int) -> None:
+        """`takes` containers will be wanted: start the first of them now."""
+        with self._lock:
+            self._planned = takes
+            self._fill()
+
+    def _fill(self) -> None:
+        wanted = self.ahead if self._planned is None else min(self.ahead, self._planned)
+        while len(self._ready) < wanted:
+            self._ready.append(self._workers.submit(self._start))
 
     def _start(self) -> str:
         lim = self.limits
@@ -72,8 +84,12 @@ class ContainerPool:
         with self._lock:
             if self._closed:
                 raise SandboxError("the run is ending: no more containers")
+            if not self._ready:
+                self._ready.append(self._workers.submit(self._start))
             ready = self._ready.popleft()
-            self._ready.append(self._workers.submit(self._start))
+            if self._planned is not None:
+                self._planned = max(0, self._planned - 1)
+            self._fill()
         try:
             return ready.result()
         except Exception as e:
