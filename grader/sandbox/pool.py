@@ -19,6 +19,10 @@ TMP_TMPFS = "size=64m,mode=1777"
 # switch to the student (SETUID/SETGID), hand it files (CHOWN, FOWNER), see and stop its
 # processes whatever their uid (KILL, SYS_PTRACE for /proc/PID/fd and /proc/PID/io),
 # read what it leaves behind (DAC_OVERRIDE).
+# CPU weight while a submission is copied in and built, and once its checks run: builds
+# fill the gaps that checks leave, and never slow the checks down.
+BUILDING_SHARES = 128
+CHECKING_SHARES = 1024
 AGENT_CAPS = ["SETUID", "SETGID", "CHOWN", "FOWNER", "KILL", "SYS_PTRACE", "DAC_OVERRIDE"]
 
 
@@ -64,6 +68,8 @@ class ContainerPool:
                 mem_limit=lim["memory"],
                 memswap_limit=lim["memory"],
                 pids_limit=lim["processes"],
+                nano_cpus=1_000_000_000,  # one core: a busy submission cannot starve the rest
+                cpu_shares=BUILDING_SHARES,
                 ulimits=[
                     Ulimit(name="core", soft=0, hard=0),
                     Ulimit(name="nofile", soft=lim["open_files"], hard=lim["open_files"]),
