@@ -3,7 +3,8 @@
     python benchmarks/batch_speed.py [--size 100] [--jobs N]
 
 Everything through the `grader` command in the Docker sandbox, as an instructor runs it:
-1. the whole hw2 suite on the reference, its observations cached: at most 3 s;
+1. the whole hw2 suite on the reference, its observations cached, the median of five runs
+   of the command (this machine is shared: single runs vary by a fifth): at most 3 s;
 2. a batch of SIZE hw2 submissions, copies of the reference and of each known-bad one in
    turn: at most 2 minutes on a 2-core machine;
 3. the same batch again, unchanged (every result taken from the store): at most 5 s;
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,9 +67,10 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        grader(str(ROOT / "reference" / "hw2"), "-a", "hw2", "--force", out=work / "warm")
-        took, _ = grader(str(ROOT / "reference" / "hw2"), "-a", "hw2", "--force", out=work / "one")
-        rows.append(("hw2 suite on the reference (cached observations)", took, 3.0))
+        reference = (str(ROOT / "reference" / "hw2"), "-a", "hw2", "--force")
+        grader(*reference, out=work / "warm")
+        runs = sorted(grader(*reference, out=work / "one")[0] for _ in range(5))
+        rows.append(("hw2 suite on the reference (median of 5)", statistics.median(runs), 3.0))
 
         batch = class_of(args.size, work)
         jobs = ["--jobs", str(args.jobs)]
