@@ -1,0 +1,122 @@
+"""The socket driver gives up on a peer that has stopped moving, instead of waiting out the
+step's time, and never on one that is only slow. Real agent, real sockets, real programs."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from tests.agent.conftest import LIMITS, call_agent
+
+PATIENCE = 30.0  # each step's own timeout: giving up well before it is the stall guard's doing
+
+SILENT_SERVER = """
+    import socket, sys
+    s = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+    conns = []
+    while True:
+        c, _ = s.accept()
+        conns.append(c)     # read nothing, answer nothing, close nothing
+"""
+
+SLOW_SERVER = """
+    import socket, sys, time
+    s = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+    c, _ = s.accept()
+    data = c.recv(100)
+    time.sleep(1)           # asleep on a timer: slow, not stuck
+    c.sendall(data)
+    c.close()
+    s.accept()
+"""
+
+CLIENT_WITHOUT_HALF_CLOSE = """
+    import socket, sys
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    data = sys.stdin.buffer.read()
+    s.sendall(data)
+    got = b""
+    while len(got) < len(data):
+        got += s.recv(65536)
+    sys.stdout.buffer.write(got)
+    sys.stdout.flush()
+    s.recv(1)               # waits for the server to close: it never sends end of file
+"""
+
+
+def _python(code: str) -> dict:
+    return {"program": sys.executable, "args": ["-c", textwrap.dedent(code), "{port}"]}
+
+
+def _request(tmp_path: Path, **fields) -> dict:
+    return {
+        "driver": "socket",
+        "cwd": str(tmp_path / "run"),
+        "files": {},
+        "limits": {**LIMITS, "wall_time": 2 * PATIENCE},
+        "stall_window": 0.25,
+        "user": None,
+        "step_timeout": PATIENCE,
+        "measure": False,
+        **fields,
+    }
+
+
+def _observe(tmp_path: Path, req: dict) -> dict:
+    done = call_agent(req, tmp_path)
+    assert done.returncode == 0, done.stderr.decode()
+    obs = json.loads(done.stdout)
+    assert obs["ok"], obs.get("error")
+    return obs
+
+
+def test_a_server_that_never_answers_is_given_up_on_early(tmp_path):
+    script = [{"send": "hello\n"}, {"expect": "all"}, {"close": True}]
+    obs = _observe(
+        tmp_path,
+        _request(
+            tmp_path,
+            server=_python(SILENT_SERVER),
+            connections=[{"name": "client", "script": script}],
+        ),
+    )
+    (conn,) = obs["connections"]
+    assert conn["stuck"] == "step 2: expect 'all'"
+    assert conn["seconds"] < PATIENCE / 2
+
+
+def test_a_sequential_group_stops_at_its_first_stuck_connection(tmp_path):
+    script = [{"send": "hi\n"}, {"shutdown": "write"}, {"wait_eof": True}]
+    group = {"name": "visitor", "count": 5, "sequential": True, "script": script}
+    obs = _observe(tmp_path, _request(tmp_path, server=_python(SILENT_SERVER), connections=[group]))
+    first, *later = obs["connections"]
+    assert first["stuck"] == "step 3: wait_eof"
+    assert [c["skipped"] for c in later] == [True] * 4
+    assert all(c["sent"] == 0 for c in later)
+
+
+def test_a_server_asleep_on_a_timer_is_waited_for(tmp_path):
+    script = [{"send": "hello\n"}, {"expect": "all"}, {"close": True}]
+    obs = _observe(
+        tmp_path,
+        _request(
+            tmp_path,
+            server=_python(SLOW_SERVER),
+            connections=[{"name": "client", "script": script}],
+        ),
+    )
+    (conn,) = obs["connections"]
+    assert conn["completed"], conn
+    assert conn["seconds"] >= 1
+
+
+def test_a_client_and_the_grader_server_waiting_for_each_other_is_a_deadlock(tmp_path):
+    client = {**_python(CLIENT_WITHOUT_HALF_CLOSE), "stdin": "one line\n"}
+    obs = _observe(tmp_path, _request(tmp_path, client=client, fake_server={"mode": "echo"}))
+    run = obs["client"]
+    assert run["ended_by"] == "deadlock"
+    assert run["stall"]["with_server"] is True
+    assert run["stdout"]["size"] == len("one line\n")  # the echo arrived before the wait
+    assert run["duration"] < PATIENCE / 2
