@@ -19,8 +19,6 @@ from .watcher import TreeWatcher
 TICK = 0.02  # seconds between looks at the process tree
 EXIT_GRACE = 1.0  # how long output may keep arriving after the program itself exited
 CHUNK = 65536
-TRICKLE = 4096  # a read smaller than this: the program writes in small pieces
-GATHER = 0.001  # seconds to let small pieces gather before reading again
 ENV_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 
@@ -131,19 +129,14 @@ class PipeSession:
             if now >= self.deadline:
                 self._end("deadline", with_waits=True)
                 break
-            trickle = False
             for key, _ in self.sel.select(timeout=min(TICK, self.deadline - now)):
                 if key.fileobj is self.proc.stdin:
                     self._write_stdin()
                 else:
-                    trickle |= 0 < self._read(key.fileobj, key.data) < TRICKLE
+                    self._read(key.fileobj, key.data)
             if self.ended_by:
                 break
             self._after_events(time.monotonic())
-            if trickle and self.written == len(self.stdin_data):
-                # A program printing line by line: let a few lines gather in the pipe
-                # rather than wake for each (it never waits on us: the pipe holds 64 KiB).
-                time.sleep(GATHER)
         return self._finish()
 
     def _after_events(self, now: float) -> None:
@@ -197,18 +190,18 @@ class PipeSession:
 
     # -- streams ----------------------------------------------------------------------------
 
-    def _read(self, stream, digest: StreamDigest) -> int:
-        """Reads what the stream has; returns how many bytes."""
+    def _read(self, stream, digest: StreamDigest) -> None:
+        """Reads what the stream has."""
         want = CHUNK
         if digest is self.out and self.read_limit is not None:
             want = min(want, self.read_limit - digest.size)
         try:
             data = os.read(stream.fileno(), want)
         except BlockingIOError:
-            return 0
+            return
         if not data:
             self._close(stream)
-            return 0
+            return
         digest.feed(data)
         if digest.size > self.limits["output"]:
             name = "stdout" if digest is self.out else "stderr"
@@ -217,7 +210,6 @@ class PipeSession:
         elif digest is self.out and digest.size == self.read_limit:
             self.closed_early = True  # an early reader: we stop reading, like `head -c N`
             self._close(stream)
-        return len(data)
 
     def _write_stdin(self) -> None:
         try:
