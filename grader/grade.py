@@ -76,7 +76,7 @@ def _grade_into(result, sub, assignment, checks, open_sandbox, references, slot)
             _fill(result, checks, Verdict.BUILD_FAILED, Finding(why, actual=result.build.errors))
             return
         box.provide(assignment.data_dir)
-        missing = [p for p in assignment.programs if not box.has_program(p)]
+        missing = box.missing_programs(assignment.programs)
         if missing:
             result.build.errors = "the build did not produce: " + ", ".join(missing)
         with slot:

@@ -106,7 +106,8 @@ class Sandbox(ABC):
     def program_path(self, name: str) -> str: ...
 
     @abstractmethod
-    def has_program(self, name: str) -> bool: ...
+    def missing_programs(self, names: list[str]) -> list[str]:
+        """Those of the programs the build did not produce (or not executable)."""
 
     @abstractmethod
     def workdir(self, check_id: str) -> str: ...

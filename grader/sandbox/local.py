@@ -47,9 +47,9 @@ class LocalSandbox(Sandbox):
     def program_path(self, name: str) -> str:
         return str(self.src / name)
 
-    def has_program(self, name: str) -> bool:
-        path = self.src / name
-        return path.is_file() and os.access(path, os.X_OK)
+    def missing_programs(self, names: list[str]) -> list[str]:
+        paths = {name: self.src / name for name in names}
+        return [n for n, p in paths.items() if not (p.is_file() and os.access(p, os.X_OK))]
 
     def workdir(self, check_id: str) -> str:
         return str(self.root / "run" / check_id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support import ROOT, SUBMISSIONS, from_patch, verdicts
 
 
@@ -19,8 +21,10 @@ def test_compile_error_is_build_failed_with_the_compilers_words(grade, tmp_path)
     assert result.score == 0
 
 
-def test_a_program_the_build_does_not_produce(grade, tmp_path):
-    result = grade(broken("no-shell", tmp_path), only=["pipemsg-tiny", "shell-echo"])
+@pytest.mark.parametrize("sandbox", ["local", "docker"])
+def test_a_program_the_build_does_not_produce(graders, sandbox, tmp_path):
+    # Both programs are looked for at once: the one built is found, the other is missing.
+    result = graders(sandbox)(broken("no-shell", tmp_path), only=["pipemsg-tiny", "shell-echo"])
     assert verdicts(result) == {"pipemsg-tiny": "pass", "shell-echo": "build-failed"}
     assert "did not produce the program ./shell" in result.checks[1].reason
 
