@@ -132,17 +132,6 @@ def descendants(root: int) -> list[Proc]:
     return found
 
 
-def listening(port: int) -> bool:
-    """Whether a TCP socket listens on the port (any address), as /proc/net says: seen
-    without connecting, so a server is never handed a connection it did not ask for."""
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in (_read(table) or "").splitlines()[1:]:
-            fields = line.split()
-            if len(fields) > 3 and fields[3] == "0A" and fields[1].endswith(f":{port:04X}"):
-                return True
-    return False
-
-
 def io_counters(pid: int) -> tuple[int, int] | None:
     text = _read(f"/proc/{pid}/io")
     if text is None:

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from . import procfs, tree
+from . import listeners, tree
 from .digest import StreamDigest
 from .pipe_driver import TICK, spawn, start_error
 from .watcher import TreeWatcher
@@ -81,7 +81,7 @@ def _wait_listening(proc: subprocess.Popen, port: int) -> bool:
     deadline = time.monotonic() + LISTEN_TIMEOUT
     pause = 0.001  # most servers listen within milliseconds: look often at first
     while time.monotonic() < deadline and proc.poll() is None:
-        if procfs.listening(port):
+        if listeners.listening(port):
             return True
         time.sleep(pause)
         pause = min(2 * pause, TICK)
