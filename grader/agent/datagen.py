@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Iterator
 from itertools import islice
 
 _WORDS = [
@@ -12,13 +13,34 @@ _WORDS = [
 ]  # fmt: skip
 
 
+BLOCK = 65536  # binary data: one block of random bytes, turned a different way each time
+TURN = 4099  # bytes each block is turned by, over the one before; prime, so never a period
+
+
 def generate(kind: str, size: int, seed: int = 0) -> bytes:
+    return b"".join(pieces(kind, size, seed))
+
+
+def pieces(kind: str, size: int, seed: int = 0) -> Iterator[bytes | memoryview]:
+    """The data in pieces, so that a sender need not hold all of it (nor touch every page
+    of a 16 MiB copy) at once."""
     if kind == "binary":
-        # An extendable-output hash: as unpredictable as random bytes, at a third the cost.
-        return hashlib.shake_128(b"binary:%d" % seed).digest(size)
-    if kind != "text":
+        yield from _binary(size, seed)
+    elif kind == "text":
+        yield _text(size, random.Random(seed))
+    else:
         raise ValueError(f"unknown data kind {kind!r}")
-    return _text(size, random.Random(seed))
+
+
+def _binary(size: int, seed: int) -> Iterator[bytes | memoryview]:
+    """64 KiB of an extendable-output hash of the seed, then the same bytes rotated by
+    another amount in each following block: a lost, repeated or moved piece of any length
+    shows as surely as in random bytes, at no cost beyond the first block."""
+    block = hashlib.shake_128(b"binary:%d" % seed).digest(min(size, BLOCK))
+    twice = memoryview(block + block)
+    for start in range(0, size, BLOCK):
+        turn = (start // BLOCK * TURN) % BLOCK
+        yield twice[turn : turn + min(BLOCK, size - start)]
 
 
 def _text(size: int, rng: random.Random) -> bytes:
@@ -39,6 +61,10 @@ def _text(size: int, rng: random.Random) -> bytes:
 
 def materialise(spec: str | dict) -> bytes:
     """A stimulus value: plain text, or {"generate": kind, "size": n, "seed": s}."""
+    return b"".join(stimulus_pieces(spec))
+
+
+def stimulus_pieces(spec: str | dict) -> Iterator[bytes | memoryview]:
     if isinstance(spec, str):
-        return spec.encode()
-    return generate(spec["generate"], int(spec["size"]), int(spec.get("seed", 0)))
+        return iter([spec.encode()])
+    return pieces(spec["generate"], int(spec["size"]), int(spec.get("seed", 0)))

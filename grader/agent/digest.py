@@ -24,14 +24,14 @@ class StreamDigest:
         self._block_fill = 0
         self.blocks: list[str] = []
 
-    def feed(self, data: bytes) -> None:
+    def feed(self, data: bytes | bytearray) -> None:
         self.size += len(data)
         self.nul_bytes += data.count(0)
         self.newlines += data.count(10)
         self._sha.update(data)
         if len(self._head) < HEAD:
             self._head += data[: HEAD - len(self._head)]
-        self._tail = (self._tail + data)[-TAIL:]
+        self._tail = (self._tail + data[-TAIL:])[-TAIL:]  # never a copy of all the data
         view = memoryview(data)
         while view:
             take = min(len(view), BLOCK - self._block_fill)

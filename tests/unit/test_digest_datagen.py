@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from grader.agent.datagen import _WORDS, generate, materialise
+from grader.agent.datagen import _WORDS, generate, materialise, stimulus_pieces
 from grader.agent.digest import BLOCK, HEAD, TAIL, StreamDigest
 
 DATA = generate("binary", 2 * BLOCK + 777, 5) + b"\n\x00end\n"
@@ -102,6 +102,25 @@ def test_generate_is_deterministic_per_seed(kind: str):
 @pytest.mark.parametrize("size", [0, 1, 17, 65536, 65537, 1_000_003])
 def test_generate_gives_exactly_the_size_asked(kind: str, size: int):
     assert len(generate(kind, size, 1)) == size
+
+
+def test_binary_data_in_pieces_is_the_same_data():
+    spec = {"generate": "binary", "size": 3 * 65536 + 5, "seed": 4}
+    assert (
+        b"".join(stimulus_pieces(spec)) == materialise(spec) == generate("binary", 3 * 65536 + 5, 4)
+    )
+    assert generate("binary", 1000, 4) == generate("binary", 70000, 4)[:1000]
+
+
+@pytest.mark.parametrize("length", [1, 7, 4096, 4099, 61437, 65536, 65537, 131072])
+def test_no_piece_of_binary_data_can_be_lost_or_repeated_unseen(length: int):
+    """Random bytes have no period: neither has the generated data, whatever is lost."""
+    data = generate("binary", 1 << 20, 6)
+    for at in (0, 1000, 65536, 300_000):
+        lost = data[:at] + data[at + length :]
+        assert lost != data[: len(lost)], (length, at)
+        repeated = data[: at + length] + data[at:]
+        assert repeated[: len(data)] != data, (length, at)
 
 
 LINE = re.compile(rb"(\d{6}) ((?:[a-z]+ )*[a-z]+)")
