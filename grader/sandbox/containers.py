@@ -11,6 +11,8 @@ import docker
 import docker.errors
 import requests.exceptions
 
+from ..agent import procfs
+
 LABEL = "grader"  # on every container we create
 OWNER = "grader.owner"  # host:pid of the grader process that created it
 
@@ -63,7 +65,10 @@ def _owner_alive(label: str) -> bool:
         return False
     except PermissionError:
         pass  # alive, under another user
-    return True
+    # A run killed with SIGKILL stays a zombie until its parent reaps it, which an init
+    # may take its time over: it is dead all the same.
+    owner = procfs.read_proc(int(pid))
+    return owner is not None and not owner.zombie
 
 
 def leftovers(client: docker.DockerClient, everything: bool = False) -> list:

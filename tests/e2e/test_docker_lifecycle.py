@@ -13,6 +13,7 @@ from functools import partial
 
 import pytest
 
+from grader.agent import procfs
 from grader.discover import Submission
 from grader.grade import grade_submission
 from grader.reference import References
@@ -116,9 +117,14 @@ def test_an_interrupted_run_removes_its_containers(client, how, tmp_path):
     assert _mine(client, owner) == []
 
 
-def test_leftovers_of_a_crashed_run_are_removed(client, tmp_path):
+@pytest.mark.parametrize("reaped", [True, False], ids=["reaped", "zombie"])
+def test_leftovers_of_a_crashed_run_are_removed(client, reaped: bool):
     crashed = subprocess.Popen(["true"])  # its pid stands for a run that has died
-    crashed.wait()
+    if reaped:
+        crashed.wait()
+    else:  # killed, and not yet reaped by its parent: still a pid, but dead
+        while (procfs.read_proc(crashed.pid) or procfs.Proc(0, 0, "", "Z")).state != "Z":
+            time.sleep(0.01)
     owner = f"{os.uname().nodename}:{crashed.pid}"
     for _ in range(2):
         client.api.create_container(
@@ -131,5 +137,6 @@ def test_leftovers_of_a_crashed_run_are_removed(client, tmp_path):
         [sys.executable, "-m", "grader", "clean"], capture_output=True, text=True, cwd=ROOT
     )
     assert done.returncode == 0
+    crashed.wait()
     assert "removed 2 container(s)" in done.stdout
     assert _mine(client, owner) == []
