@@ -105,9 +105,14 @@ class Sandbox(ABC):
     @abstractmethod
     def program_path(self, name: str) -> str: ...
 
-    @abstractmethod
     def missing_programs(self, names: list[str]) -> list[str]:
-        """Those of the programs the build did not produce (or not executable)."""
+        """Those of the programs the build did not produce (or not executable), asked of the
+        agent in one request: it sees them as the programs will be run."""
+        paths = {name: self.program_path(name) for name in names}
+        found = self.agent({"driver": "probe", "paths": list(paths.values())}, 30)
+        if not found.get("ok"):
+            raise SandboxError(f"could not look for the programs: {found.get('error')}")
+        return [name for name, path in paths.items() if not found["executable"][path]]
 
     @abstractmethod
     def workdir(self, check_id: str) -> str: ...

@@ -115,13 +115,6 @@ class DockerSandbox(Sandbox):
     def program_path(self, name: str) -> str:
         return f"{self.source_dir}/{name}"
 
-    def missing_programs(self, names: list[str]) -> list[str]:
-        paths = {name: self.program_path(name) for name in names}
-        found = self.agent({"driver": "probe", "paths": list(paths.values())}, 30)  # one trip
-        if not found.get("ok"):
-            raise SandboxError(f"could not look for the programs: {found.get('error')}")
-        return [name for name, path in paths.items() if not found["executable"][path]]
-
     def workdir(self, check_id: str) -> str:
         return f"/work/run/{check_id}"
 

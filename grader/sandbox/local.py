@@ -47,10 +47,6 @@ class LocalSandbox(Sandbox):
     def program_path(self, name: str) -> str:
         return str(self.src / name)
 
-    def missing_programs(self, names: list[str]) -> list[str]:
-        paths = {name: self.src / name for name in names}
-        return [n for n, p in paths.items() if not (p.is_file() and os.access(p, os.X_OK))]
-
     def workdir(self, check_id: str) -> str:
         return str(self.root / "run" / check_id)
 
