@@ -59,14 +59,8 @@ def _owner_alive(label: str) -> bool:
     host, _, pid = label.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return True  # another machine's run, or unknown: only `grader clean --all` removes it
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # alive, under another user
-    # A run killed with SIGKILL stays a zombie until its parent reaps it, which an init
-    # may take its time over: it is dead all the same.
+    # /proc shows any user's process; a run killed with SIGKILL stays a zombie until its
+    # parent reaps it, which an init may take its time over: it is dead all the same.
     owner = procfs.read_proc(int(pid))
     return owner is not None and not owner.zombie
 

@@ -122,8 +122,8 @@ def test_leftovers_of_a_crashed_run_are_removed(client, reaped: bool):
     crashed = subprocess.Popen(["true"])  # its pid stands for a run that has died
     if reaped:
         crashed.wait()
-    else:  # killed, and not yet reaped by its parent: still a pid, but dead
-        while (procfs.read_proc(crashed.pid) or procfs.Proc(0, 0, "", "Z")).state != "Z":
+    else:  # exited, and not yet reaped by its parent (us): still in /proc, but dead
+        while not procfs.read_proc(crashed.pid).zombie:
             time.sleep(0.01)
     owner = f"{os.uname().nodename}:{crashed.pid}"
     for _ in range(2):
