@@ -186,7 +186,7 @@ class Connection:
         the bytes are read in place (a copy of 16 MiB costs more than digesting it)."""
         with self._arrived:
             whole = self.watermark == len(self.received)
-            return _digest(self.received if whole else self.received[: self.watermark])
+            return StreamDigest.of(self.received if whole else self.received[: self.watermark])
 
     def to_json(self) -> dict:
         return {
@@ -202,12 +202,6 @@ class Connection:
             "error": self.error,
             "seconds": round((self.finished_at or time.monotonic()) - self.started, 3),
         }
-
-
-def _digest(data: bytearray) -> dict:
-    digest = StreamDigest()
-    digest.feed(data)
-    return digest.to_json()
 
 
 def _seeded(spec, index: int):

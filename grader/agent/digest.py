@@ -46,6 +46,13 @@ class StreamDigest:
         self._block = hashlib.sha256()
         self._block_fill = 0
 
+    @classmethod
+    def of(cls, data: bytes | bytearray) -> dict:
+        """The summary of bytes already all in hand."""
+        digest = cls()
+        digest.feed(data)
+        return digest.to_json()
+
     def to_json(self) -> dict:
         if self._block_fill:
             self._close_block()

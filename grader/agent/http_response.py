@@ -93,15 +93,13 @@ def parse(data: bytes, path: str | None, eof: bool) -> dict:
     nul = body.count(0) if mime.startswith("text/") else 0
     if nul:
         problems.append(f"{nul} NUL byte(s) in a {mime} body")
-    digest = StreamDigest()
-    digest.feed(body)
     return {
         "status": status,
         "status_line": first.decode("latin-1"),
         "headers": headers,
         "content_type": mime or None,
         "content_length": length,
-        "body": digest.to_json(),
+        "body": StreamDigest.of(body),
         "links": links(body, path) if mime == "text/html" and len(body) <= MAX_LISTING else None,
         "problems": problems,
     }

@@ -8,11 +8,7 @@ from grader.agent.datagen import generate
 from grader.agent.digest import BLOCK, HEAD, StreamDigest
 from grader.judge.streams import divergence, head, show, summary
 
-
-def digest(data: bytes) -> dict:
-    d = StreamDigest()
-    d.feed(data)
-    return d.to_json()
+digest = StreamDigest.of
 
 
 TEXT = b"one\ntwo\nthree\n"
