@@ -69,7 +69,7 @@ def _pick_assignment(suite: Suite, path: Path, name: str | None):
     )
 
 
-def _select(checks: list, patterns: tuple[str, ...]) -> list:
+def _select(checks: list, patterns: tuple[str, ...], extensions: bool) -> list:
     if not patterns:
         return list(checks)
     wanted = [p for arg in patterns for p in arg.split(",") if p]
@@ -79,7 +79,8 @@ def _select(checks: list, patterns: tuple[str, ...]) -> list:
 
     chosen = [c for c in checks if matches(c.id)]
     if not chosen:
-        raise click.UsageError(f"no check matches -k {' '.join(patterns)}")
+        more = "" if extensions else " (extension checks run only with --extensions)"
+        raise click.UsageError(f"no check matches -k {' '.join(patterns)}{more}")
     return chosen
 
 
@@ -127,6 +128,12 @@ def main() -> None:
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when any check did not pass (for CI).")
 @click.option(
+    "--extensions",
+    is_flag=True,
+    help="Also run the checks of category extension: what a handout asks beyond the course "
+    "it is compatible with (they are off by default).",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -161,6 +168,7 @@ def run(
     fmt: str,
     output: Path | None,
     strict: bool,
+    extensions: bool,
     jobs: int,
     force: bool,
     cache_dir: Path | None,
@@ -171,7 +179,7 @@ def run(
     of them, or a CSV roster (columns student and path)."""
     loaded = _load(_find_suite(suite, path))
     chosen = _pick_assignment(loaded, path, assignment)
-    checks = _select(chosen.checks, patterns)
+    checks = _select(chosen.checks_to_run(extensions), patterns, extensions)
     try:
         submissions, batch = find_submissions(path)
     except (LayoutError, OSError, zipfile.BadZipFile) as e:

@@ -15,7 +15,7 @@ import time
 
 from .datagen import stimulus_pieces
 from .digest import StreamDigest
-from .stall_guard import StallGuard, readable
+from .stall_guard import StallGuard, readable, unacknowledged
 
 CONNECT_TIMEOUT = 5.0
 
@@ -149,7 +149,9 @@ class Connection:
 
     def readable(self) -> bool:
         sock = self.sock
-        return sock is not None and sock.fileno() != -1 and readable(sock.fileno())
+        if sock is None or sock.fileno() == -1:
+            return False
+        return readable(sock.fileno()) or unacknowledged(sock)
 
     def give_up(self) -> None:
         with self._arrived:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import select
+import socket
+import struct
 import threading
 import time
 from collections.abc import Sequence
@@ -21,6 +23,10 @@ from .watcher import TreeWatcher
 
 TICK = 0.05
 WINDOW = 0.2  # of stillness before giving up; a loaded machine's scheduling gaps are shorter
+# struct tcp_info (linux/tcp.h): eight one-byte fields, then rto, ato, snd_mss, rcv_mss and
+# unacked as 32-bit numbers.
+UNACKED_AT = 24
+TCP_INFO_SIZE = UNACKED_AT + 4
 
 
 class Waiter(Protocol):
@@ -28,7 +34,7 @@ class Waiter(Protocol):
 
     def moved(self) -> int: ...
 
-    def readable(self) -> bool: ...
+    def readable(self) -> bool: ...  # an answer is there, or still on its way
 
     def give_up(self) -> None: ...
 
@@ -41,6 +47,19 @@ def readable(fd: int) -> bool:
         return bool(poller.poll(0))
     except OSError:
         return False
+
+
+def unacknowledged(sock: socket.socket) -> bool:
+    """Whether bytes sent on a TCP socket still wait for the peer's acknowledgement. On
+    loopback that lasts microseconds, unless the peer's kernel dropped them: a listen
+    backlog smaller than the crowd drops a handshake's last step, and the data after it
+    is sent again only after a retransmission timeout (0.2 s, then twice as long each
+    time). Until then the server is slow, not still."""
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, TCP_INFO_SIZE)
+    except OSError:
+        return False
+    return len(info) >= TCP_INFO_SIZE and struct.unpack_from("I", info, UNACKED_AT)[0] > 0
 
 
 class StallGuard:

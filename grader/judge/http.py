@@ -69,7 +69,7 @@ def _request(check, request, mine: dict, ref: dict) -> list[Finding]:
 
 def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
     found = []
-    new = [p for p in m["problems"] if p not in e["problems"]]
+    new = [p for p in m["problems"] if p not in e["problems"] and not _file_own_nul(p, m, e)]
     if new:
         causes = [c for p in new if (c := http_causes.problem(p))]
         found.append(Finding(f"malformed response to {where}: {new[0]}", diagnosis=causes))
@@ -134,6 +134,13 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
             )
         )
     return found
+
+
+def _file_own_nul(problem: str, m: dict, e: dict) -> bool:
+    """NUL bytes in a text/* body are the sizeof bug only when the reference's body has no
+    such bytes: a file served byte for byte under CS162's `text/plain` default keeps its
+    own NULs (large.bin)."""
+    return "NUL byte" in problem and m["body"]["sha256"] == e["body"]["sha256"]
 
 
 def _beside_idle(check, request, name: str, mine: dict, ref: dict) -> list[Finding]:

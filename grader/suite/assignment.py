@@ -63,5 +63,9 @@ class Assignment(SuiteModel):
                 effective = layer.over(effective)
         return effective
 
+    def checks_to_run(self, extensions: bool = False) -> list[Check]:
+        """The checks a plain run grades: all but the extensions, unless asked for."""
+        return [c for c in self.checks if extensions or c.category != "extension"]
+
     def check_ids(self) -> list[str]:
         return [check.id for check in self.checks]

@@ -17,7 +17,11 @@ from grader.suite.limits import Limits
 from grader.suite.socket_stimulus import SocketStimulus
 from grader.suite.stimulus import PipeStimulus
 
-Category = Literal["correctness", "ordering", "eof", "sigpipe", "concurrency", "hygiene"]
+# "extension": what a handout asks beyond the course it is compatible with (hw3 beyond
+# CS162's hw-http). Such checks run only when asked for (`grader run --extensions`).
+Category = Literal[
+    "correctness", "ordering", "eof", "sigpipe", "concurrency", "hygiene", "extension"
+]
 Visibility = Literal["visible", "hidden"]
 # What is compared with the reference: a program's streams and status (the client's, for a
 # socket check), and for a server, what every connection received ("transcripts").

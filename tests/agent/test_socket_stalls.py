@@ -120,3 +120,35 @@ def test_a_client_and_the_grader_server_waiting_for_each_other_is_a_deadlock(tmp
     assert run["stall"]["with_server"] is True
     assert run["stdout"]["size"] == len("one line\n")  # the echo arrived before the wait
     assert run["duration"] < PATIENCE / 2
+
+
+SMALL_BACKLOG_SERVER = """
+    import socket, sys, threading, time
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+    s.listen(1)             # legal, if small: connections past it wait for a retransmission
+    time.sleep(0.3)         # the crowd arrives before the first accept()
+
+    def echo(c):
+        while data := c.recv(65536):
+            c.sendall(data)
+        c.close()
+
+    while True:
+        c, _ = s.accept()
+        threading.Thread(target=echo, args=(c,), daemon=True).start()
+"""
+
+
+def test_connections_the_kernel_is_still_retransmitting_are_waited_for(tmp_path):
+    """A listen backlog smaller than the crowd is correct code: the kernel drops what does
+    not fit and the client's kernel sends it again, seconds later. Bytes not yet
+    acknowledged are on their way, so the server is not still."""
+    script = [{"send": {"generate": "binary", "size": 20000}}, {"expect": "all"}, {"close": True}]
+    crowd = {"name": "crowd", "count": 20, "script": script}
+    obs = _observe(
+        tmp_path, _request(tmp_path, server=_python(SMALL_BACKLOG_SERVER), connections=[crowd])
+    )
+    assert [c["stuck"] for c in obs["connections"]] == [None] * 20
+    assert all(c["completed"] for c in obs["connections"])

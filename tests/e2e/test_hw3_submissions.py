@@ -53,14 +53,14 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "file-html",
             "file-binary",
             "file-subdirectory",
-            "file-large",
-            "file-name-with-spaces",
+            "ext-percent-decoding",
+            "ext-content-types",
             "dir-index-slash",
             "dir-index-no-slash",
             "dir-listing",
         )
     },
-    "no-percent-decoding": {"file-name-with-spaces": ("fail", "status 404")},
+    "no-percent-decoding": {"ext-percent-decoding": ("fail", "status 404")},
     "missing-file-no-response": {"missing-404": ("fail", "no response")},
     "dotdot-served": {"dotdot-refused": ("fail", "expected a 4xx status")},
     # The idle clients that leave without a request kill it too.

@@ -62,3 +62,14 @@ def test_links_are_followed_as_a_browser_would() -> None:
     ]
     # Without the trailing slash a relative link leaves the folder, as in a browser.
     assert "/nested" in links(b'<a href="nested/">d</a>', "/files")
+
+
+def test_a_status_line_and_no_headers_is_valid() -> None:
+    """CS162's error answers are often a status line and the empty line, nothing else."""
+    r = parse(b"HTTP/1.0 404 Not Found\r\n\r\n", "/nope", eof=True)
+    assert (r["status"], r["problems"]) == (404, [])
+
+
+def test_a_status_line_with_a_bare_lf_before_the_empty_line() -> None:
+    r = parse(b"HTTP/1.0 404 Not Found\n\r\n", "/nope", eof=True)
+    assert "the status line does not end with CRLF" in r["problems"]

@@ -1,0 +1,42 @@
+"""The http judge from canned observations: what it forgives and what it reports."""
+
+from __future__ import annotations
+
+from grader.agent.http_response import parse
+from grader.judge.http import _response
+from grader.suite.check import HttpCheck
+
+FILE = bytes(range(256)) * 4  # a binary file: NUL bytes of its own
+
+
+def _check(compare: list[str]) -> HttpCheck:
+    return HttpCheck.model_validate(
+        {
+            "id": "c",
+            "title": "t",
+            "points": 1,
+            "category": "correctness",
+            "driver": "http",
+            "stimulus": {"server": {"program": "httpserver"}, "requests": [{"get": "/f.bin"}]},
+            "compare": compare,
+        }
+    )
+
+
+def _answer(mime: bytes, body: bytes) -> dict:
+    head = b"HTTP/1.0 200 OK\r\nContent-Type: " + mime + b"\r\nContent-Length: %d\r\n\r\n"
+    return parse(head % len(body) + body, "/f.bin", eof=True)
+
+
+def test_a_file_served_intact_as_text_plain_keeps_its_own_nul_bytes() -> None:
+    """CS162's libhttp calls every unknown extension text/plain: the NULs are the file's."""
+    mine = _answer(b"text/plain", FILE)
+    ref = _answer(b"application/octet-stream", FILE)
+    assert _response(_check(["status", "content_length", "body"]), "GET /f.bin", mine, ref) == []
+
+
+def test_nul_bytes_the_file_does_not_have_are_the_sizeof_bug() -> None:
+    text = b"hello\n"
+    mine = _answer(b"text/plain", text + bytes(10))
+    found = _response(_check(["status", "body"]), "GET /f.txt", mine, _answer(b"text/plain", text))
+    assert "10 NUL byte(s) in a text/plain body" in found[0].reason
