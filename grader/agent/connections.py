@@ -8,6 +8,7 @@ large echo flows both ways at once, as it must with a real client.
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import struct
 import threading
@@ -18,6 +19,10 @@ from .digest import StreamDigest
 from .stall_guard import StallGuard, readable, unacknowledged
 
 CONNECT_TIMEOUT = 5.0
+# After stop_reading, a send ends once the server has taken no byte for this long: its
+# echoes have nowhere to go, so it blocks in write() and reads nothing more.
+UNREAD_STILL = 0.2
+SMALL_RCVBUF = 4096  # after stop_reading: the server's writes block after little data
 
 
 class Connection:
@@ -50,6 +55,8 @@ class Connection:
         self._arrived = threading.Condition()
         self.sock: socket.socket | None = None
         self.waiting = False  # for bytes or an end of file only the server can send
+        self._reading = threading.Event()  # cleared by stop_reading: the reader pauses
+        self._reading.set()
         self._given_up = False  # the server stopped moving: no wait lasts its full time
 
     # -- running ------------------------------------------------------------------------------
@@ -99,8 +106,8 @@ class Connection:
         ((kind, arg),) = step.items()
         if kind == "send":
             for piece in stimulus_pieces(_seeded(arg, self.index)):
-                self.sock.sendall(piece)
-                self.sent += len(piece)
+                if not self._send(piece):
+                    return not self._reading.is_set()  # unread echoes stopped the server
         elif kind == "expect":
             want = self.sent if arg == "all" else int(arg)
             self._wait(lambda: len(self.received) >= want or self.eof)
@@ -119,12 +126,34 @@ class Connection:
             self._close()
         elif kind == "close":
             self._close()
+        elif kind == "stop_reading":
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_RCVBUF)
+            self._reading.clear()
         elif kind == "pause":
             time.sleep(float(arg))
         elif kind == "wait_for":
             # Longer than any step of the group waited for, so that group gives up first:
             # "B never got through while A held on" is then what the transcript says.
             return self.finished[arg].wait(self._timeout(2 * self.step_timeout))
+        return True
+
+    def _send(self, piece: bytes) -> bool:
+        """Send the whole piece, or False once the server takes no byte for the step's time
+        (after stop_reading: for UNREAD_STILL). Never blocks past the check's deadline: a
+        server that stops reading must not hold the agent."""
+        view = memoryview(piece)
+        poller = select.poll()
+        poller.register(self.sock.fileno(), select.POLLOUT)
+        while view:
+            patience = self.step_timeout if self._reading.is_set() else UNREAD_STILL
+            if not poller.poll(self._timeout(patience) * 1000):
+                return False
+            try:
+                n = self.sock.send(view, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                continue
+            view = view[n:]
+            self.sent += n
         return True
 
     def _timeout(self, wanted: float) -> float:
@@ -160,6 +189,7 @@ class Connection:
 
     def _read(self) -> None:
         while True:
+            self._reading.wait()
             try:
                 data = self.sock.recv(65536)
             except OSError as e:
@@ -178,6 +208,7 @@ class Connection:
 
     def _close(self) -> None:
         self._closing = True
+        self._reading.set()  # a paused reader reads the end, and returns
         if self.sock is not None and self.sock.fileno() != -1:
             with contextlib.suppress(OSError):
                 self.sock.shutdown(socket.SHUT_RD)

@@ -40,6 +40,12 @@ class Close(SuiteModel):
     close: Literal[True]
 
 
+class StopReading(SuiteModel):
+    # Read nothing more: the server's echoes pile up until its writes block. A later send
+    # then ends early, once the server stops taking bytes, instead of waiting for it.
+    stop_reading: Literal[True]
+
+
 class Pause(SuiteModel):
     pause: PositiveSeconds
 
@@ -54,7 +60,7 @@ class WaitFor(SuiteModel):
 
 STEPS = {
     "send": Send, "expect": Expect, "shutdown": Shutdown, "reset": Reset, "close": Close,
-    "pause": Pause, "wait_eof": WaitEof, "wait_for": WaitFor,
+    "pause": Pause, "wait_eof": WaitEof, "wait_for": WaitFor, "stop_reading": StopReading,
 }  # fmt: skip
 
 
@@ -71,7 +77,8 @@ Step = Annotated[
     Annotated[Send, Tag("send-step")] | Annotated[Expect, Tag("expect-step")]
     | Annotated[Shutdown, Tag("shutdown-step")] | Annotated[Reset, Tag("reset-step")]
     | Annotated[Close, Tag("close-step")] | Annotated[Pause, Tag("pause-step")]
-    | Annotated[WaitEof, Tag("wait_eof-step")] | Annotated[WaitFor, Tag("wait_for-step")],
+    | Annotated[WaitEof, Tag("wait_eof-step")] | Annotated[WaitFor, Tag("wait_for-step")]
+    | Annotated[StopReading, Tag("stop_reading-step")],
     Discriminator(
         _step_kind,
         custom_error_type="invalid_step",
