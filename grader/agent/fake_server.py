@@ -1,5 +1,6 @@
 """A server the grader plays, so a student's client can be tested against misbehaviour:
-echoing in one-byte fragments, or closing the connection early."""
+echoing in one-byte fragments, closing the connection early, or closing only a while after
+the client's end of input."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from .stall_guard import readable
 
 
 class FakeServer(LoopbackServer):
-    """Listens on 127.0.0.1:port; `mode` is echo, fragments, or close_after (bytes)."""
+    """Listens on 127.0.0.1:port; `mode` is echo, fragments, close_after (bytes), or linger
+    (echo; at the client's end of input, wait `linger` seconds before closing)."""
 
-    def __init__(self, port: int, mode: str, close_after: int = 0, delay: float = 0.002):
-        self.mode, self.close_after, self.delay = mode, close_after, delay
+    def __init__(
+        self, port: int, mode: str, close_after: int = 0, linger: float = 0.0, delay: float = 0.002
+    ):
+        self.mode, self.close_after, self.linger, self.delay = mode, close_after, linger, delay
         self.received = self.sent = 0
+        self.closed_at: float | None = None  # when linger mode closed after end of input
         self.busy = 0  # connections between a read and the end of its answer
         self.open: set[socket.socket] = set()
         super().__init__(port)
@@ -38,6 +43,9 @@ class FakeServer(LoopbackServer):
             self._echo(conn)
         finally:
             with self.lock:
+                # Closed before it stops counting: a client waiting for this close must
+                # never see a server that is idle with the connection still open.
+                conn.close()
                 self.open.discard(conn)
 
     def _echo(self, conn: socket.socket) -> None:
@@ -47,6 +55,8 @@ class FakeServer(LoopbackServer):
             except OSError:
                 return
             if not data:
+                if self.mode == "linger":
+                    self._linger()
                 return  # the client half-closed or closed: so do we
             with self.lock:
                 self.busy += 1
@@ -57,6 +67,16 @@ class FakeServer(LoopbackServer):
                     self.busy -= 1
             if self.mode == "close_after" and self.received > self.close_after:
                 return
+
+    def _linger(self) -> None:
+        """A correct client waits for the close after its half-close: busy meanwhile, so a
+        client blocked in read() is not taken for a deadlock."""
+        with self.lock:
+            self.busy += 1
+        self.stopping.wait(self.linger)
+        with self.lock:
+            self.busy -= 1
+            self.closed_at = time.monotonic()
 
     def _answer(self, conn: socket.socket, data: bytes) -> None:
         self.received += len(data)

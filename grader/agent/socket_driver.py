@@ -34,7 +34,9 @@ def _run(req: dict, cwd: str, port: int) -> dict:
         if req.get("fake_server"):
             spec = req["fake_server"]
             if spec["mode"] != "refuse":
-                fake = FakeServer(port, spec["mode"], int(spec.get("close_after", 0)))
+                fake = FakeServer(
+                    port, spec["mode"], int(spec.get("close_after", 0)), spec.get("linger", 0.0)
+                )
         if req.get("client"):
             client = req["client"]
             observation["client"] = run_program(
@@ -44,6 +46,10 @@ def _run(req: dict, cwd: str, port: int) -> dict:
                 cwd,
                 peer=fake,
             )
+            if fake is not None and fake.mode == "linger":
+                # The fake server notes the time before it closes: none yet, and the client
+                # has exited all the same, so it did not wait for the close.
+                observation["client"]["left_before_close"] = fake.closed_at is None
     finally:
         if fake is not None:
             observation["fake_server"] = fake.stop()

@@ -240,6 +240,14 @@ def client_hangs() -> str:
     )
 
 
+def client_left_before_close() -> str:
+    return (
+        "at end of input, half-close with shutdown(fd, SHUT_WR) (not close()), then keep "
+        "reading until read() returns 0: the server may still send, and only its close "
+        "says that every byte has arrived; then close the socket and exit"
+    )
+
+
 def reset_while_sending() -> str:
     return (
         "the server closed (or reset) the connection while the client was still sending: "

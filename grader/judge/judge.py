@@ -71,6 +71,15 @@ def _decide(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
                 "the client never connected to the server",
                 diagnosis=[diagnose.never_connected()],
             )
+        left = s["client"].get("left_before_close")
+        if verdict is Verdict.PASS and left and not r["client"].get("left_before_close"):
+            linger = check.stimulus.fake_server.linger
+            return Verdict.FAIL, Finding(
+                "the client exited before the server closed the connection",
+                expected=f"exit only once the server closes ({linger:g} s after end of input)",
+                actual="exited while the server still had the connection open",
+                diagnosis=[diagnose.client_left_before_close()],
+            )
         if finding and verdict in (Verdict.FAIL, Verdict.TIMEOUT):
             short = s["client"]["stdout"]["size"] < r["client"]["stdout"]["size"]
             if verdict is Verdict.TIMEOUT:

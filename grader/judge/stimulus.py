@@ -26,17 +26,22 @@ def describe(stimulus) -> str:
     return "; ".join(parts)
 
 
+def _fake_server(fake) -> str:
+    return {
+        "refuse": "nothing listens on the port",
+        "echo": "the grader's server echoes",
+        "fragments": "the grader's server echoes one byte at a time",
+        "close_after": f"the grader's server echoes {fake.close_after} byte(s), then closes",
+        "linger": f"the grader's server echoes, and closes {fake.linger:g} s after end of input",
+    }[fake.mode]
+
+
 def _describe_socket(stim) -> str:
     if stim.client:
         parts = [f"./{stim.client.program} " + " ".join(stim.client.args)]
         if stim.client.stdin:
             parts.append(f"stdin: {_data(stim.client.stdin)}")
-        mode = stim.fake_server.mode
-        parts.append(
-            "nothing listens on the port"
-            if mode == "refuse"
-            else f"the grader's server echoes ({mode.replace('_', ' ')})"
-        )
+        parts.append(_fake_server(stim.fake_server))
         return "; ".join(parts).replace("{port}", str(stim.port))
     parts = [f"./{stim.server.program} " + " ".join(stim.server.args)]
     for g in stim.connections:

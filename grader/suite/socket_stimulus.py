@@ -108,8 +108,9 @@ class Client(SuiteModel):
 
 
 class FakeServer(SuiteModel):
-    mode: Literal["echo", "fragments", "close_after", "refuse"] = "echo"
+    mode: Literal["echo", "fragments", "close_after", "refuse", "linger"] = "echo"
     close_after: Bytes = 0  # with close_after: echo this many bytes, then close
+    linger: PositiveSeconds = 0.3  # with linger: wait this long after end of input to close
 
 
 class SocketStimulus(SuiteModel):

@@ -42,10 +42,14 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "client-exits-early": {
         "client-fragments": ("fail", "keep reading until every echo has arrived"),
         "client-server-vanishes": ("fail", "stdout differs"),
+        "client-waits-for-close": ("fail", "keep reading until read() returns 0"),
     },
     "client-ignores-half-close": {
         cid: ("timeout", "it must half-close")
-        for cid in ("client-lines", "client-fragments", "client-large")
+        for cid in ("client-lines", "client-fragments", "client-large", "client-waits-for-close")
+    },
+    "client-closes-without-waiting": {
+        "client-waits-for-close": ("fail", "half-close with shutdown(fd, SHUT_WR)"),
     },
 }
 
