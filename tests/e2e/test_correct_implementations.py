@@ -1,0 +1,34 @@
+"""Independent correct implementations, written differently from the reference (tests/correct/
+<assignment>/<name>/, each README says how), pass every check that is on by default, in both
+sandboxes: the guard against a check stricter than its handout. hw3's cs162-libhttp behaves
+as CS162's hw-http code does (its content types, no percent-decoding)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT
+
+CORRECT = ROOT / "tests" / "correct"
+IMPLEMENTATIONS = sorted(
+    (folder.parent.name, folder.name) for folder in CORRECT.glob("*/*") if folder.is_dir()
+)
+
+
+def test_every_assignment_has_two_independent_implementations(suite):
+    for assignment in suite.assignments:
+        assert sum(a == assignment for a, _ in IMPLEMENTATIONS) >= 2, assignment
+
+
+@pytest.mark.parametrize("sandbox", ["local", "docker"])
+@pytest.mark.parametrize(("assignment", "name"), IMPLEMENTATIONS)
+def test_passes_every_default_check(assignment, name, sandbox, graders, suite, tmp_path: Path):
+    folder = shutil.copytree(CORRECT / assignment / name, tmp_path / name)
+    default = {c.id for c in suite.assignments[assignment].checks_to_run()}
+    result = graders(sandbox)(folder, assignment, only=default)
+    failed = {c.id: (str(c.verdict), c.finding and c.finding.reason) for c in result.checks}
+    assert {cid for cid, (verdict, _) in failed.items() if verdict != "pass"} == set(), failed
+    assert {c.id for c in result.checks} == default
