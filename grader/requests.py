@@ -46,13 +46,14 @@ def _port(check, box: Sandbox) -> int | None:
 
 
 def _measure(check) -> bool:
-    return bool({"children_reaped", "no_fd_growth"} & set(check.require))
+    return bool({"children_reaped", "no_fd_growth", "children_exit"} & set(check.require))
 
 
 def _http(check, box: Sandbox) -> dict:
     stim = check.stimulus
     return {
         "port": _port(check, box),
+        "make": {name: _data(kind) for name, kind in stim.make.items()},
         "step_timeout": stim.step_timeout,
         "patience": stim.patience,
         "measure": _measure(check),

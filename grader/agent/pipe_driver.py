@@ -9,7 +9,7 @@ import subprocess
 import time
 from typing import Protocol
 
-from . import cgroup, tree
+from . import cgroup, made, tree
 from .datagen import materialise
 from .digest import StreamDigest
 from .limits import preexec
@@ -36,6 +36,8 @@ def prepare_workdir(req: dict) -> str:
         target = os.path.join(cwd, name)
         shutil.rmtree(target, ignore_errors=True)  # a check run again starts from the data
         shutil.copytree(source, target, copy_function=_link)
+    for name, kind in req.get("make", {}).items():
+        made.make(os.path.join(cwd, name), kind)
     return cwd
 
 

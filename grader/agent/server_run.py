@@ -46,6 +46,7 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
         watcher.sample(time.monotonic(), None)
         server["fds_after"] = _fd_count(proc.pid) if proc.poll() is None else None
         server["zombies"] = watcher.zombies()
+        server["live"] = len(watcher.live)  # processes of its tree still running, itself too
     status = proc.poll()
     if status is None and not _fd_count(proc.pid):
         # Dying as we look (a signal closed its descriptors, it is not a zombie yet).

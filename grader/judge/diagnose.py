@@ -260,3 +260,11 @@ def never_connected() -> str:
         "connect to HOST PORT from the command line (getaddrinfo, socket, connect) before "
         "reading input; the reference did and was answered"
     )
+
+
+def children_left(extra: int) -> str:
+    return (
+        f"{extra} child process(es) outlived their connection: a child serves its one "
+        "connection and then exits (_exit(0)); it must not return to the accept loop, and "
+        "it closes the listening socket it inherited"
+    )

@@ -115,7 +115,7 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
 
 
 def hygiene(check, server: dict, ref: dict) -> list[Finding]:
-    found = []
+    found = _children_left(check, server, ref)
     if "children_reaped" in check.require and server.get("zombies"):
         found.append(
             Finding(
@@ -136,3 +136,19 @@ def hygiene(check, server: dict, ref: dict) -> list[Finding]:
                 )
             )
     return found
+
+
+def _children_left(check, server: dict, ref: dict) -> list[Finding]:
+    if "children_exit" not in check.require or not server["alive"]:
+        return []
+    live, expected = server.get("live", 0), ref.get("live", 0)
+    if live <= expected:
+        return []
+    return [
+        Finding(
+            f"{live} server processes still running once every connection was over",
+            expected=f"{expected} (the reference's)",
+            actual=str(live),
+            diagnosis=[diagnose.children_left(live - expected)],
+        )
+    ]

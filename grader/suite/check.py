@@ -34,6 +34,7 @@ Requirement = Literal[
     "sigpipe_default",
     "server_survives",
     "no_fd_growth",
+    "children_exit",  # a server's children have exited once their connections are over
 ]
 
 

@@ -70,11 +70,22 @@ class Upstream(SuiteModel):
     mode: Literal["http"] = "http"
 
 
+class Folder(SuiteModel):
+    folder: Annotated[int, Field(strict=True, ge=1, le=2000)]  # this many small files
+
+
+# What the check makes inside the served folder once the data is in place: a file nobody
+# but the agent may read (mode 000, owned by the agent), a UNIX socket (no one can open() it,
+# root included: the failure path of every sandbox), or a folder of many files.
+Made = Literal["unreadable", "socket"] | Folder
+
+
 class HttpStimulus(SuiteModel):
     server: HttpServer
     requests: Annotated[list[Request], Field(min_length=1)]
     upstream: Upstream | None = None
     files: dict[FileName, Data] = Field(default_factory=dict)
+    make: dict[FileName, Made] = Field(default_factory=dict)
     port: Annotated[int, Field(strict=True, ge=1024, le=65535)] = 8000
     step_timeout: PositiveSeconds = 3.0  # how long a server may stay silent while it owes bytes
     patience: PositiveSeconds = 1.5  # how long a request made beside idle clients may wait

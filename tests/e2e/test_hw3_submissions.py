@@ -62,6 +62,15 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     },
     "no-percent-decoding": {"ext-percent-decoding": ("fail", "status 404")},
     "missing-file-no-response": {"missing-404": ("fail", "no response")},
+    "open-failure-exits": {
+        "unopenable-404-survives": ("fail", "the server exited (1) while it should keep serving"),
+    },
+    "listing-fixed-buffer": {
+        "dir-listing-large": ("fail", "missing: /many/entry-"),
+    },
+    "fork-children-keep-accepting": {
+        "forkserver-children-exit": ("fail", "must not return to the accept loop"),
+    },
     "dotdot-served": {"dotdot-refused": ("fail", "expected a 4xx status")},
     # The idle clients that leave without a request kill it too.
     "malformed-crash": {
