@@ -86,6 +86,8 @@ class Exchange:
             if self.spec.get("hang_up"):
                 self.done = True
                 return
+            if self.spec.get("half_close"):
+                self.sock.shutdown(socket.SHUT_WR)  # the client has said all it will say
             if self.spec.get("reset_after") is not None:
                 self._reset_after(int(self.spec["reset_after"]))
                 return

@@ -35,6 +35,10 @@ def request_command(stim, request) -> str:
         return f"curl -sS -i {urls}  # your proxy may keep the connection for all of them"
     if request.reset_after is not None:
         return f"curl -sS {shlex.quote(url + path)} | head -c {request.reset_after} > /dev/null"
+    if request.half_close:
+        # -N: shut the connection down for writing at the end of input, then read.
+        raw = f"GET {path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n"
+        return f"printf '{raw}' | nc -N localhost {stim.port}"
     if request.hang_up:
         return f"printf 'GET {path} HTTP/1.0\\r\\n' | nc -q 0 localhost {stim.port}"
     if request.idle:

@@ -59,7 +59,10 @@ def _request(check, request, mine: dict, ref: dict) -> list[Finding]:
         why = mine.get("error") or (got["problems"][0] if got and got["problems"] else "")
         if not got or got["status"] is None:
             reason = f"no response to {name}" + (f" ({why})" if why else "")
-            return [*found, Finding(reason, diagnosis=[http_causes.no_response(why)])]
+            cause = http_causes.no_response(why)
+            if request.half_close:
+                cause = http_causes.half_closed()
+            return [*found, Finding(reason, diagnosis=[cause])]
     pairs = zip(mine["responses"], ref["responses"], strict=False)
     for number, (m, e) in enumerate(pairs, 1):
         where = name if len(ref["responses"]) == 1 else f"response {number} of {name}"

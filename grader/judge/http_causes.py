@@ -107,3 +107,11 @@ def upstream_altered() -> str:
         "a proxy relays every byte both ways until one side closes: loop on read and "
         "write_all in both directions (two threads, or poll()), not one read and one write"
     )
+
+
+def half_closed() -> str:
+    return (
+        "the client half-closed after its request (shutdown SHUT_WR) and still reads: when "
+        "read() on the client returns 0, tell upstream with shutdown(upstream, SHUT_WR) and "
+        "keep relaying its answer to the client until upstream closes; do not end the relay"
+    )

@@ -79,6 +79,8 @@ def _describe_http(stim) -> str:
             text += f", sent one byte every {r.pace:g} s"
         if r.hang_up:
             text += ", then hang up without reading"
+        if r.half_close:
+            text += ", then half-close (shutdown SHUT_WR) and read the response"
         if r.reset_after is not None:
             text += f", reset the connection after {r.reset_after} bytes of the response"
         parts.append(text)

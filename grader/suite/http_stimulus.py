@@ -33,6 +33,7 @@ class Request(SuiteModel):
     body: Data | None = None  # makes it a POST with this body (a proxy must relay it whole)
     pace: PositiveSeconds | None = None  # trickle the request, one byte per pace
     hang_up: StrictBool = False  # close right after sending, reading nothing
+    half_close: StrictBool = False  # shutdown(SHUT_WR) right after sending, then read
     reset_after: PositiveBytes | None = None  # read this much of the response, then reset
     count: PositiveCount = 1  # this many times ...
     concurrency: PositiveCount = 1  # ... this many at once
@@ -42,9 +43,12 @@ class Request(SuiteModel):
     def _one_request(self) -> Request:
         if (self.get is None) == (self.raw is None):
             raise ValueError("a request has either get (a path) or raw (the bytes to send)")
-        kinds = [self.hang_up, self.reset_after is not None, self.count > 1, self.idle is not None]
+        kinds = [
+            self.hang_up, self.half_close, self.reset_after is not None, self.count > 1,
+            self.idle is not None,
+        ]  # fmt: skip
         if sum(kinds) > 1:
-            raise ValueError("hang_up, reset_after, count and idle do not combine")
+            raise ValueError("hang_up, half_close, reset_after, count and idle do not combine")
         if isinstance(self.get, list) and any(kinds):
             raise ValueError("several paths in a row go on one plain connection")
         return self

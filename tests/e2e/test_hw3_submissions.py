@@ -68,6 +68,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "listing-fixed-buffer": {
         "dir-listing-large": ("fail", "missing: /many/entry-"),
     },
+    "proxy-ends-on-client-eof": {
+        "ext-proxy-half-close": ("fail", "tell upstream with shutdown(upstream, SHUT_WR)"),
+    },
     "fork-children-keep-accepting": {
         "forkserver-children-exit": ("fail", "must not return to the accept loop"),
     },
