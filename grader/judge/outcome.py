@@ -1,9 +1,16 @@
-"""Small pieces every judge shares: exit statuses as a shell sees them, sizes in words, and
-the rule that turns a list of problems into one verdict."""
+"""Small pieces every judge shares: exit statuses as a shell sees them, sizes in words, the
+rule that turns a list of problems into one verdict, and what a failure whose cause no rule
+knows says instead."""
 
 from __future__ import annotations
 
+import base64
+
 from ..verdict import Finding, Verdict
+from .streams import show
+
+# Verdicts that are the student's doing: each says what to look at.
+EXPLAINED = (Verdict.FAIL, Verdict.TIMEOUT, Verdict.CRASHED)
 
 
 def verdict_of(problems: list[Finding]) -> tuple[Verdict, Finding | None]:
@@ -15,6 +22,60 @@ def verdict_of(problems: list[Finding]) -> tuple[Verdict, Finding | None]:
     if len(problems) > 1:
         first.reason += f" (and {len(problems) - 1} more problem(s))"
     return Verdict.FAIL, first
+
+
+def explain(check, verdict: Verdict, finding: Finding | None, s: dict, r: dict) -> None:
+    """A failure no rule found a cause for still gets a diagnosis: what was observed, in
+    plain words, from the student's run and the reference's."""
+    if verdict not in EXPLAINED or finding is None or finding.diagnosis:
+        return
+    program, mine, ref = _run(check, s, r)
+    finding.diagnosis = [observed(finding, f"your {program}", mine, ref)]
+
+
+def _run(check, s: dict, r: dict) -> tuple[str, dict | None, dict | None]:
+    """The program whose ending and stderr tell most: a pipe check's, a socket check's
+    client, or the server."""
+    stim = check.stimulus
+    if check.driver == "pipe":
+        return stim.program, s, r
+    if check.driver == "socket" and stim.client:
+        return stim.client.program, s.get("client"), r.get("client")
+    return stim.server.program, s.get("server"), r.get("server")
+
+
+def observed(finding: Finding, who: str, mine: dict | None, ref: dict | None) -> str:
+    """Where the outputs part (or what each side had), how the program ended beside the
+    reference, and the last line it printed on stderr."""
+    facts = _ending(who, mine, ref)
+    ending = status(mine["exit"]) if mine and mine.get("exit") else None  # said by _ending
+    if finding.divergence:
+        facts.insert(0, finding.divergence)
+    elif finding.expected is not None and finding.actual not in (None, ending):
+        facts.insert(0, f"the reference's: {finding.expected}; yours: {finding.actual}")
+    return "; ".join(facts) or finding.reason
+
+
+def _ending(who: str, mine: dict | None, ref: dict | None) -> list[str]:
+    """How the program ended, where it differs from the reference: its status, its stderr."""
+    if not mine or not ref:
+        return []
+    said = []
+    if mine.get("exit") and ref.get("exit") and code(mine["exit"]) != code(ref["exit"]):
+        said.append(
+            f"exit status {status(mine['exit'])} where the reference exits {status(ref['exit'])}"
+        )
+    err = mine.get("stderr")
+    line = last_line(err) if err else None
+    if line and err["sha256"] != ref["stderr"]["sha256"]:
+        said.append(f"{who} printed on stderr: {show(line)}")
+    return said
+
+
+def last_line(digest: dict) -> bytes | None:
+    """The last line of a stream that has any text, from its digest's tail."""
+    tail = base64.b64decode(digest["tail"])
+    return next((x for x in reversed(tail.splitlines()) if x.strip()), None)
 
 
 def code(exit: dict | None) -> int | None:

@@ -50,21 +50,46 @@ def divergence(actual: dict, expected: dict) -> str | None:
     if at is None and len(a) != len(e):
         at = common  # the shorter stream ends inside the window both heads cover
     if at is not None:
-        return _at_offset(a, e, at, actual["size"], expected["size"])
+        return _at_offset(a, e, at, actual, expected)
     return _by_block(actual, expected)
 
 
-def _at_offset(a: bytes, e: bytes, at: int, a_size: int, e_size: int) -> str:
-    line = e[:at].count(b"\n") + 1
+def lines(digest: dict) -> int:
+    """How many lines a stream holds, a last one without its newline included."""
+    tail = base64.b64decode(digest["tail"])
+    return digest["newlines"] + (bool(tail) and not tail.endswith(b"\n"))
+
+
+def _at_offset(a: bytes, e: bytes, at: int, actual: dict, expected: dict) -> str:
+    """The first difference in words: counted in lines for text, in bytes for binary data
+    (whose newlines are bytes like any other)."""
     start = e.rfind(b"\n", 0, at) + 1
-    where = f"byte {at} (line {line}, column {at - start + 1})"
-    if at >= a_size:
-        return f"your output ends at {where}; the reference goes on with {show(e[at:], 60)}"
-    if at >= e_size:
-        return f"the reference ends at {where}; yours goes on with {show(a[at:], 60)}"
+    line, column = e[:at].count(b"\n") + 1, at - start + 1
+    text = not (expected["nul_bytes"] or actual["nul_bytes"])
+    if at >= actual["size"]:
+        if not at:
+            return f"your output is empty; the reference's begins {show(e, 60)}"
+        where = _where(line, column, at, lines(expected)) if text else f"at byte {at}"
+        return f"your output ends {where}; the reference goes on with {show(e[at:], 60)}"
+    if at >= expected["size"]:
+        if not at:
+            return f"the reference prints nothing; yours prints {show(a, 60)}"
+        where = _where(line, column, at, None) if text else f"at byte {at}"
+        return f"the reference's output ends {where}; yours goes on with {show(a[at:], 60)}"
     a_line = a[start : a.find(b"\n", at) + 1 or len(a)]
     e_line = e[start : e.find(b"\n", at) + 1 or len(e)]
-    return f"first difference at {where}: expected {show(e_line)}, got {show(a_line)}"
+    where = f"line {line} differs at column {column} (byte {at})" if text else f"byte {at} differs"
+    return f"{where}: expected {show(e_line)}, got {show(a_line)}"
+
+
+def _where(line: int, column: int, at: int, total: int | None) -> str:
+    """Where a stream stops, inside the other one's lines ("after 3 of 5 lines")."""
+    done = line - 1
+    counted = f"{done} of {total} lines" if total else f"{done} line{'' if done == 1 else 's'}"
+    if column == 1:
+        return f"after {counted} (byte {at})"
+    of = f" of {total}" if total else ""
+    return f"in the middle of line {line}{of} (byte {at}, column {column})"
 
 
 def _by_block(actual: dict, expected: dict) -> str:

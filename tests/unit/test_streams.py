@@ -31,54 +31,61 @@ def test_equal_streams_do_not_diverge(data: bytes):
 
 def test_first_differing_byte_with_line_and_column():
     message = divergence(digest(b"one\ntwX\nthree\n"), digest(TEXT))
-    assert message == (
-        'first difference at byte 6 (line 2, column 3): expected "two\\n", got "twX\\n"'
-    )
+    assert message == 'line 2 differs at column 3 (byte 6): expected "two\\n", got "twX\\n"'
 
 
 def test_difference_on_the_first_byte():
     message = divergence(digest(b"xne\n"), digest(b"one\n"))
-    assert message == (
-        'first difference at byte 0 (line 1, column 1): expected "one\\n", got "xne\\n"'
-    )
+    assert message == 'line 1 differs at column 1 (byte 0): expected "one\\n", got "xne\\n"'
 
 
 def test_difference_on_a_last_line_without_newline():
     message = divergence(digest(b"a\nbc"), digest(b"a\nbd"))
-    assert message == 'first difference at byte 3 (line 2, column 2): expected "bd", got "bc"'
+    assert message == 'line 2 differs at column 2 (byte 3): expected "bd", got "bc"'
 
 
 def test_shorter_output():
     message = divergence(digest(b"one\ntwo\n"), digest(TEXT))
     assert message == (
-        'your output ends at byte 8 (line 3, column 1); the reference goes on with "three\\n"'
+        'your output ends after 2 of 3 lines (byte 8); the reference goes on with "three\\n"'
     )
 
 
 def test_empty_output():
     message = divergence(digest(b""), digest(TEXT))
-    assert message == (
-        "your output ends at byte 0 (line 1, column 1); the reference goes on with "
-        '"one\\ntwo\\nthree\\n"'
-    )
+    assert message == 'your output is empty; the reference\'s begins "one\\ntwo\\nthree\\n"'
 
 
 def test_longer_output():
     message = divergence(digest(TEXT + b"four\n"), digest(TEXT))
     assert message == (
-        'the reference ends at byte 14 (line 4, column 1); yours goes on with "four\\n"'
+        'the reference\'s output ends after 3 lines (byte 14); yours goes on with "four\\n"'
+    )
+
+
+def test_output_that_stops_inside_a_line():
+    message = divergence(digest(b"one\ntw"), digest(TEXT))
+    assert message == (
+        "your output ends in the middle of line 2 of 3 (byte 6, column 3); the reference goes "
+        'on with "o\\nthree\\n"'
+    )
+
+
+def test_output_where_the_reference_prints_nothing():
+    assert divergence(digest(b"hel"), digest(b"")) == (
+        'the reference prints nothing; yours prints "hel"'
     )
 
 
 def test_output_shorter_than_the_head_of_a_long_reference():
     message = divergence(digest(BIG[:1000]), digest(BIG))
-    assert message.startswith("your output ends at byte 1000 (")
+    assert message.startswith("your output ends at byte 1000; the reference goes on with ")
 
 
 def test_difference_inside_the_head_of_long_streams_is_exact():
     at = HEAD - 1
     message = divergence(digest(flipped(BIG, at)), digest(BIG))
-    assert message.startswith(f"first difference at byte {at} (")
+    assert message.startswith(f"byte {at} differs: expected ")
 
 
 @pytest.mark.parametrize("block", [0, 1, 3])
@@ -106,9 +113,7 @@ def test_outputs_agreeing_on_whole_blocks_then_differing_in_length(blocks: int):
 
 def test_nul_and_invalid_utf8_bytes_are_shown_escaped_in_a_divergence():
     message = divergence(digest(b"a\x00b\n"), digest(b"a\xffb\n"))
-    assert message == (
-        'first difference at byte 1 (line 1, column 2): expected "a\\xffb\\n", got "a\\0b\\n"'
-    )
+    assert message == 'byte 1 differs: expected "a\\xffb\\n", got "a\\0b\\n"'
 
 
 # -- show and summary ---------------------------------------------------------------------------
