@@ -51,7 +51,7 @@ def stall(info: dict, ended_by: str, program: str) -> list[str]:
 def _doing(wait: str) -> str:
     return {
         "pipe_read": "waiting to read a pipe",
-        "pipe_write": "waiting to write a full pipe",
+        "pipe_write": "waiting to write to a full pipe",
         "child": "waiting for a child",
         "sleep": "sleeping",
         "socket": "waiting on a socket",
@@ -80,7 +80,18 @@ def _never_eof(p: dict, writers: list[dict], program: str) -> str:
 
 
 def _full_pipe(p: dict, readers: list[dict], program: str, main_waits_child: bool) -> str:
-    if readers and all(r["comm"] == program for r in readers):
+    own = [r for r in readers if r["pid"] == p["pid"]]
+    parents = [r for r in readers if r["comm"] == program and r not in own]
+    start = f"{_who(p)} is blocked writing to a full pipe"
+    if own:
+        also = f", and so does your {program} ({_fds(parents)})" if parents else ""
+        return (
+            f"{start} whose read end it also holds open itself, as {_own_fds(own)}{also}: its "
+            "reader is gone, but a writer gets SIGPIPE only once every read end is closed, its "
+            "own included; in each child, close the pipe ends it does not use right after "
+            "dup2 (before exec), and close them in the parent too"
+        )
+    if readers and len(parents) == len(readers):
         why = (
             "the stage that should read it has exited or was never started, and only your "
             f"{program} still holds the read end ({_fds(readers)})"
@@ -91,10 +102,20 @@ def _full_pipe(p: dict, readers: list[dict], program: str, main_waits_child: boo
         )
         if main_waits_child:
             why += f" while your {program} waits for a child"
-        return f"{_who(p)} is blocked writing a full pipe: {why}; {fix}"
+        return f"{start}: {why}; {fix}"
     if readers:
-        return f"{_who(p)} is blocked writing a full pipe that {_fds(readers)} do not read"
-    return f"{_who(p)} is blocked writing a full pipe that nobody reads"
+        return (
+            f"{start}: its read end is open in {_fds(readers)}, which never read it; close the "
+            "pipe ends a child does not use right after dup2 (before exec), in every child"
+        )
+    return f"{start} that nobody reads"
+
+
+def _own_fds(held: list[dict]) -> str:
+    numbers = [str(h["fd"]) for h in held]
+    if len(numbers) == 1:
+        return f"fd {numbers[0]}"
+    return f"fds {', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
 def zombies(found: list[dict]) -> str:

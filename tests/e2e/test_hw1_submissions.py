@@ -24,7 +24,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     }
     | {"shell-no-fd-leak": ("fail", "(write end of a pipe)")},
     "sequential-stages": {
-        cid: ("timeout", "blocked writing a full pipe")
+        cid: ("timeout", "blocked writing to a full pipe")
         for cid in ("shell-64k-plus-1", "shell-large", "shell-eof", "shell-early-reader")
     }
     | {"shell-concurrent": ("fail", "start every stage before waiting for any")},
@@ -43,6 +43,10 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "sigpipe-ignored": {
         "shell-early-reader": ("fail", "Broken pipe"),
         "shell-sigpipe-default": ("fail", "inherited SIG_IGN"),
+    },
+    "writer-keeps-read-end": {
+        "shell-early-reader": ("timeout", "whose read end it also holds open itself, as fd 3"),
+        "shell-no-fd-leak": ("fail", "(read end of a pipe)"),
     },
     "crash": {
         cid: ("crashed", "SIGSEGV")

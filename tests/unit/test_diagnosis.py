@@ -4,7 +4,7 @@ and the cause named is the one the observation shows."""
 from __future__ import annotations
 
 from grader.agent.digest import StreamDigest
-from grader.judge import judge
+from grader.judge import diagnose, judge
 from grader.suite.check import PipeCheck
 from grader.suite.limits import DEFAULT_LIMITS
 
@@ -90,3 +90,42 @@ def test_a_known_cause_is_not_padded_with_the_fallback():
     ref = _run(b"hi\n")
     (cause,) = _diagnosis(_pipe_check(["stdout"]), mine, ref)
     assert "C string's terminator" in cause
+
+
+# -- hw1: a writer stuck on a full pipe ---------------------------------------------------------
+
+
+def _stuck_writer(*readers: tuple[int, str, int]) -> dict:
+    """`yes` (pid 76) blocked writing its fd 1, with these (pid, comm, fd) read ends open, and
+    the shell (pid 70) waiting for a child."""
+    holders = [{"pid": 76, "comm": "yes", "fd": 1, "mode": "w"}]
+    holders += [{"pid": pid, "comm": comm, "fd": fd, "mode": "r"} for pid, comm, fd in readers]
+    writer = {"pid": 76, "comm": "yes", "wait": "pipe_write", "main": False, "fd": 1}
+    shell = {"pid": 70, "comm": "shell", "wait": "child", "main": True}
+    return {"processes": [writer | {"pipe": 9, "holders": holders}, shell], "input_closed": True}
+
+
+def test_a_writer_holding_its_own_pipes_read_end_is_told_so_and_how_to_fix_it():
+    (cause,) = diagnose.stall(_stuck_writer((76, "yes", 3)), "deadlock", "shell")
+    assert cause.startswith(
+        "`yes` (pid 76) is blocked writing to a full pipe whose read end it also holds open "
+        "itself, as fd 3: its reader is gone, but a writer gets SIGPIPE only once every read "
+        "end is closed, its own included; in each child, close the pipe ends it does not use "
+        "right after dup2"
+    )
+
+
+def test_a_read_end_held_by_the_writer_and_the_shell_names_both():
+    (cause,) = diagnose.stall(_stuck_writer((76, "yes", 3), (70, "shell", 4)), "deadlock", "shell")
+    assert "as fd 3, and so does your shell (`shell` (pid 70) fd 4):" in cause
+
+
+def test_a_read_end_only_the_shell_holds_is_the_parents_to_close():
+    (cause,) = diagnose.stall(_stuck_writer((70, "shell", 4)), "deadlock", "shell")
+    assert "only your shell still holds the read end (`shell` (pid 70) fd 4)" in cause
+    assert "close the read end in the parent" in cause
+
+
+def test_a_read_end_leaked_into_another_stage():
+    (cause,) = diagnose.stall(_stuck_writer((80, "sleep", 3)), "deadlock", "shell")
+    assert "its read end is open in `sleep` (pid 80) fd 3, which never read it" in cause
