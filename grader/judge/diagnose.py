@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from ..agent.datagen import materialise
+from .streams import head, show
+
 SIGNALS = {
     "SIGSEGV": "segmentation fault: an invalid memory access (NULL or dangling pointer, "
     "array written past its end)",
@@ -246,7 +249,42 @@ def fd_growth(count: int) -> str:
     )
 
 
-def client_short() -> str:
+def client(timed_out: bool, given, mine: dict, ref: dict) -> list[str]:
+    """Why a client's output is not the reference's, from what it printed of its input
+    (`given`, the stimulus's stdin): part of a line's echo, fewer whole echoes, or every
+    echo and then no end."""
+    stdin = materialise(given if isinstance(given, str) else given.model_dump(mode="json"))
+    printed = head(mine["stdout"])
+    if len(printed) == mine["stdout"]["size"] and _inside_a_line(printed, stdin):
+        return [_partial_echo(printed, stdin)]
+    if timed_out and mine["stdout"]["sha256"] == ref["stdout"]["sha256"]:
+        return [_client_hangs()]
+    if timed_out:
+        return [_client_waits(mine["stdout"]["size"], ref["stdout"]["size"])]
+    if mine["stdout"]["size"] < ref["stdout"]["size"]:
+        return [_client_short()]
+    return []
+
+
+def _inside_a_line(printed: bytes, stdin: bytes) -> bool:
+    """The output is the input cut short in the middle of a line: part of that line's echo
+    was printed as if it were all of it."""
+    return 0 < len(printed) < len(stdin) and stdin.startswith(printed) and printed[-1:] != b"\n"
+
+
+def _partial_echo(printed: bytes, stdin: bytes) -> str:
+    number = printed.count(b"\n") + 1
+    start = printed.rfind(b"\n") + 1
+    line = stdin[start : stdin.find(b"\n", start) + 1 or len(stdin)]
+    return (
+        f"your client printed {len(printed) - start} of the {len(line)} bytes of line "
+        f"{number}'s echo ({show(line, 40)}) and went no further with it: one read() returns "
+        "whatever part of the echo has arrived so far, possibly a single byte; read in a loop "
+        "until as many bytes as the line has came back, print them, and only then go on"
+    )
+
+
+def _client_short() -> str:
     return (
         "the client printed fewer echoes than the reference: after the last line, shut down "
         "the write side (shutdown(fd, SHUT_WR)) and keep reading until every echo has "
@@ -254,10 +292,19 @@ def client_short() -> str:
     )
 
 
-def client_hangs() -> str:
+def _client_hangs() -> str:
     return (
-        "the client never finished: at end of input it must half-close (shutdown(fd, "
-        "SHUT_WR)) so that the server sees end-of-file and closes, then read until it does"
+        "the client printed every echo but never finished: at end of input it must "
+        "half-close (shutdown(fd, SHUT_WR)) so that the server sees end-of-file and closes, "
+        "then read until it does"
+    )
+
+
+def _client_waits(printed: int, expected: int) -> str:
+    return (
+        f"the client printed {printed} of the {expected} bytes of echoes and then waited for "
+        "ever: for each line, read exactly as many bytes as the line has (no more), and at "
+        "end of input half-close and read until the server closes"
     )
 
 

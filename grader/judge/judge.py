@@ -82,11 +82,8 @@ def _decide(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
                 diagnosis=[diagnose.client_left_before_close()],
             )
         if finding and verdict in (Verdict.FAIL, Verdict.TIMEOUT):
-            short = s["client"]["stdout"]["size"] < r["client"]["stdout"]["size"]
-            if verdict is Verdict.TIMEOUT:
-                finding.diagnosis.append(diagnose.client_hangs())
-            elif short:
-                finding.diagnosis.append(diagnose.client_short())
+            timed_out, stdin = verdict is Verdict.TIMEOUT, check.stimulus.client.stdin
+            finding.diagnosis += diagnose.client(timed_out, stdin, s["client"], r["client"])
         return verdict, finding
     return judge_server(check, s, r)
 

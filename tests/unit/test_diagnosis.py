@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from grader.agent.digest import StreamDigest
 from grader.judge import diagnose, judge
-from grader.suite.check import PipeCheck
+from grader.suite.check import PipeCheck, SocketCheck
 from grader.suite.limits import DEFAULT_LIMITS
 
 digest = StreamDigest.of
@@ -129,3 +129,53 @@ def test_a_read_end_only_the_shell_holds_is_the_parents_to_close():
 def test_a_read_end_leaked_into_another_stage():
     (cause,) = diagnose.stall(_stuck_writer((80, "sleep", 3)), "deadlock", "shell")
     assert "its read end is open in `sleep` (pid 80) fd 3, which never read it" in cause
+
+
+# -- hw2: a client's output, read against its input ---------------------------------------------
+
+LINES = "fragmented\nin pieces\n"
+
+
+def _client_check() -> SocketCheck:
+    return SocketCheck.model_validate(
+        {
+            "id": "c",
+            "title": "t",
+            "points": 1,
+            "category": "correctness",
+            "driver": "socket",
+            "stimulus": {
+                "client": {"program": "echo_client", "stdin": LINES},
+                "fake_server": {"mode": "fragments"},
+            },
+        }
+    )
+
+
+def _client(run: dict) -> dict:
+    return {"ok": True, "client": run, "fake_server": {"connections": 1, "received": 21}}
+
+
+def _client_diagnosis(mine: dict) -> list[str]:
+    return _diagnosis(_client_check(), _client(mine), _client(_run(LINES.encode())))
+
+
+def test_a_client_that_prints_part_of_a_lines_echo_is_told_to_read_in_a_loop():
+    mine = _run(b"fr", code=1, stderr=b"echo_client: the server sent more than it was sent\n")
+    (cause,) = _client_diagnosis(mine)
+    assert cause.startswith(
+        'your client printed 2 of the 11 bytes of line 1\'s echo ("fragmented\\n") and went '
+        "no further with it: one read() returns whatever part of the echo has arrived"
+    )
+    assert "shutdown" not in cause
+
+
+def test_a_client_that_prints_whole_echoes_but_too_few_is_told_to_wait_for_them():
+    (cause,) = _client_diagnosis(_run(b"fragmented\n"))
+    assert "keep reading until every echo has arrived" in cause
+
+
+def test_a_client_that_printed_everything_and_hangs_is_told_to_half_close():
+    mine = _run(LINES.encode()) | {"ended_by": "deadlock", "exit": None}
+    mine["stall"] = {"processes": [], "input_closed": True, "with_server": True}
+    assert "printed every echo but never finished" in _client_diagnosis(mine)[-1]
