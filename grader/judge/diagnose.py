@@ -228,6 +228,15 @@ def short_echo(got: int, want: int, closed: bool) -> str:
     return "the bytes that came back are not the bytes that were sent, in the same order"
 
 
+def held_until_newline(got: int, want: int, missing: bytes) -> str:
+    return (
+        f"{got} of {want} bytes came back; the last {len(missing)} bytes sent, which come "
+        f"after its last newline ({show(missing, 40)}), never did, and the connection stayed "
+        "open: the server holds bytes back until it sees a newline. Echo every byte as soon "
+        "as read() returns it: what a client sends need not be lines"
+    )
+
+
 def no_close() -> str:
     return (
         "after the client half-closed (shutdown of its write side) the connection was never "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..verdict import Finding, Verdict
 from . import diagnose
 from .outcome import status, verdict_of
-from .streams import differs, summary
+from .streams import differs, summary, window
 
 SHOWN = 3  # connections described one by one; the rest are counted
 
@@ -74,7 +74,7 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
                 (f"{where} got stuck at {c['stuck']}" if c["stuck"] else f"{where} broke off")
                 + (f" ({c['error']})" if c["error"] else ""),
                 expected=summary(e["received"]),
-                actual=summary(c["received"]),
+                actual=_received(c),
             )
             if held and c["group"] not in held:
                 f.diagnosis.append(diagnose.served_one_at_a_time())
@@ -82,6 +82,9 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
                 f.diagnosis.append(diagnose.no_close())
             elif c["error"] and not e["received"]["size"]:
                 f.diagnosis.append(diagnose.reset_while_sending())
+            elif (missing := _held_back(c, e)) is not None:
+                want = e["received"]["size"]
+                f.diagnosis.append(diagnose.held_until_newline(want - len(missing), want, missing))
             else:
                 f.diagnosis.append(
                     diagnose.short_echo(
@@ -112,6 +115,23 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
     if skipped and found:
         found[0].reason += f"; {skipped} later connection(s) of its group were not made"
     return found
+
+
+def _received(c: dict) -> str:
+    """What a connection got: its digest covers only what the script waited for."""
+    if c["received_total"] > c["received"]["size"]:
+        return f"{c['received_total']} bytes"
+    return summary(c["received"])
+
+
+def _held_back(mine: dict, ref: dict) -> bytes | None:
+    """The bytes that never came back on a connection still open, when they all follow the
+    last newline sent: a server that echoes only whole lines (or whole buffers)."""
+    got, want = mine["received_total"], ref["received"]["size"]
+    if mine["eof"] or got >= want:
+        return None
+    missing = window(ref["received"], got, want)
+    return missing if missing is not None and b"\n" not in missing else None
 
 
 def hygiene(check, server: dict, ref: dict) -> list[Finding]:

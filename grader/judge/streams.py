@@ -26,6 +26,18 @@ def _size(n: int) -> str:
     return f"{n} byte" + ("" if n == 1 else "s")
 
 
+def window(digest: dict, start: int, end: int) -> bytes | None:
+    """Bytes [start, end) of a stream, when its head or its tail holds all of them."""
+    first = head(digest)
+    if end <= len(first):
+        return first[start:end]
+    tail = base64.b64decode(digest["tail"])
+    offset = digest["size"] - len(tail)
+    if start >= offset:
+        return tail[start - offset : end - offset]
+    return None
+
+
 def summary(digest: dict) -> str:
     if digest["size"] == 0:
         return "nothing"

@@ -39,6 +39,16 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "server-50-clients": ("fail", "keep reading and echoing until read() returns 0"),
         "server-survives-reset": ("fail", "the server closed (or reset) the connection"),
     },
+    "server-echoes-per-line": {
+        cid: ("fail", "the server holds bytes back until it sees a newline")
+        for cid in (
+            "server-many-lines",
+            "server-binary",
+            "server-1mib",
+            "server-16mib",
+            "server-50-clients",
+        )
+    },
     "client-exits-early": {
         "client-fragments": ("fail", "read in a loop until as many bytes as the line has"),
         "client-server-vanishes": ("fail", "printed 3 of the 6 bytes of line 1's echo"),

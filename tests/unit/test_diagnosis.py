@@ -179,3 +179,74 @@ def test_a_client_that_printed_everything_and_hangs_is_told_to_half_close():
     mine = _run(LINES.encode()) | {"ended_by": "deadlock", "exit": None}
     mine["stall"] = {"processes": [], "input_closed": True, "with_server": True}
     assert "printed every echo but never finished" in _client_diagnosis(mine)[-1]
+
+
+# -- hw2: what a server's connections got back --------------------------------------------------
+
+
+def _server_check() -> SocketCheck:
+    script = [{"send": "x"}, {"expect": "all"}, {"close": True}]
+    return SocketCheck.model_validate(
+        {
+            "id": "c",
+            "title": "t",
+            "points": 1,
+            "category": "correctness",
+            "driver": "socket",
+            "stimulus": {
+                "server": {"program": "echo_server"},
+                "connections": [{"name": "client", "script": script}],
+            },
+        }
+    )
+
+
+def _server(connection: dict, **server) -> dict:
+    quiet = digest(b"")
+    return {
+        "ok": True,
+        "server": {"listened": True, "alive": True, "exit": None, "stderr": quiet} | server,
+        "connections": [connection],
+    }
+
+
+def _connection(received: bytes, total: int | None = None, **more) -> dict:
+    """A connection's transcript: its digest holds what the script waited for."""
+    return {
+        "group": "client",
+        "index": 0,
+        "received": digest(received),
+        "received_total": len(received) if total is None else total,
+        "eof": False,
+        "completed": True,
+        "stuck": None,
+        "error": None,
+    } | more
+
+
+SENT = b"one\ntwo\npartial line"
+
+
+def _stuck_after(total: int) -> list[str]:
+    mine = _connection(b"", total, completed=False, stuck="step 2: expect 'all'")
+    return _diagnosis(_server_check(), _server(mine), _server(_connection(SENT)))
+
+
+def test_a_server_that_holds_back_what_follows_the_last_newline_echoes_per_line():
+    (cause,) = _stuck_after(len(b"one\ntwo\n"))
+    assert cause.startswith(
+        "8 of 20 bytes came back; the last 12 bytes sent, which come after its last newline "
+        '("partial line"), never did, and the connection stayed open: the server holds bytes '
+        "back until it sees a newline. Echo every byte as soon as read() returns it"
+    )
+
+
+def test_bytes_missing_across_a_newline_are_not_a_line_buffer():
+    (cause,) = _stuck_after(2)
+    assert "loop until every byte is written" in cause
+
+
+def test_a_stuck_connection_shows_all_it_received_not_only_what_was_waited_for():
+    mine = _connection(b"", 8, completed=False, stuck="step 2: expect 'all'")
+    result = judge(_server_check(), DEFAULT_LIMITS, _server(mine), _server(_connection(SENT)))
+    assert result.finding.actual == "8 bytes"
