@@ -74,7 +74,7 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
     found = []
     new = [p for p in m["problems"] if p not in e["problems"] and not _file_own_nul(p, m, e)]
     if new:
-        causes = [c for p in new if (c := http_causes.problem(p))]
+        causes = [c for p in new if (c := _cause(check, p))]
         found.append(Finding(f"malformed response to {where}: {new[0]}", diagnosis=causes))
     aspects = check.compare
     if "status" in aspects and m["status"] != e["status"]:
@@ -114,7 +114,7 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
         f = differs(reason, m["body"], e["body"])
         if f:
             if m["body"]["size"] < e["body"]["size"]:
-                f.diagnosis.append(http_causes.short_body(m["body"]["size"], e["body"]["size"]))
+                f.diagnosis.append(_short(check, m["body"]["size"], e["body"]["size"]))
             found.append(f)
     if e.get("closed") and not m.get("closed"):
         found.append(
@@ -137,6 +137,23 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
             )
         )
     return found
+
+
+def _relays(check) -> bool:
+    """A proxy's answer is relayed, not read from a file: its causes are the relay's."""
+    return check.stimulus.upstream is not None
+
+
+def _cause(check, problem: str) -> str | None:
+    if _relays(check) and problem.startswith("Content-Length says"):
+        return http_causes.upstream_altered()
+    return http_causes.problem(problem)
+
+
+def _short(check, got: int, want: int) -> str:
+    if _relays(check):
+        return http_causes.upstream_altered()
+    return http_causes.short_body(got, want)
 
 
 def _file_own_nul(problem: str, m: dict, e: dict) -> bool:

@@ -73,7 +73,8 @@ def test_ways_of_sending_do_not_combine(tmp_path):
         "          requests: [{get: /x, count: 5, hang_up: true}]\n",
     )
     assert found == [
-        "15:22: entry 1 of 'requests': hang_up, reset_after, count and idle do not combine"
+        "15:22: entry 1 of 'requests': hang_up, half_close, reset_after, count and idle do not"
+        " combine"
     ]
 
 

@@ -86,7 +86,7 @@ def test_a_step_with_two_keys(tmp_path):
     )
     assert found == [
         "16:24: entry 1 of 'script': a step is one of send, expect, shutdown, reset, close, "
-        "pause, wait_eof, wait_for, each alone in its mapping"
+        "pause, wait_eof, wait_for, stop_reading, each alone in its mapping"
     ]
 
 

@@ -509,8 +509,8 @@ def test_points_negative() -> None:
 def test_category_not_in_list() -> None:
     problem = problem_at(swap("category: correctness", "category: speed"), 10, 19)
     assert problem.message == (
-        "'category' must be one of correctness, ordering, eof, sigpipe, concurrency, hygiene;"
-        " got 'speed'"
+        "'category' must be one of correctness, ordering, eof, sigpipe, concurrency, hygiene,"
+        " extension; got 'speed'"
     )
     assert problem.hint == "write it like: category: correctness"
 
