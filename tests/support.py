@@ -43,9 +43,9 @@ def verdicts(result: SubmissionResult) -> dict[str, str]:
 
 
 def words(check) -> str:
-    """A check's reason and diagnosis, as one text to look for a cause in."""
+    """A check's reason, diagnosis and hint: what a student reads for the cause."""
     f = check.finding
-    return " ".join([f.reason, *(f.diagnosis or [])]) if f else ""
+    return " ".join([f.reason, *(f.diagnosis or []), check.hint or ""]) if f else ""
 
 
 def assert_fails_exactly(result: SubmissionResult, expected: dict[str, tuple[str, str]]) -> None:
