@@ -160,19 +160,26 @@ class OpenFile:
         return None
 
 
-def open_files(pid: int) -> list[OpenFile]:
-    files = []
+def fd_targets(pid: int) -> dict[int, str]:
+    """What each open descriptor of a process points at, by number."""
+    targets: dict[int, str] = {}
     try:
         fds = os.listdir(f"/proc/{pid}/fd")
     except OSError:
-        return files
+        return targets
     for name in fds:
         try:
-            target = os.readlink(f"/proc/{pid}/fd/{name}")
+            targets[int(name)] = os.readlink(f"/proc/{pid}/fd/{name}")
         except OSError:
             continue
-        files.append(OpenFile(int(name), target, _fd_mode(pid, name)))
-    return sorted(files, key=lambda f: f.fd)
+    return targets
+
+
+def open_files(pid: int) -> list[OpenFile]:
+    return [
+        OpenFile(fd, target, _fd_mode(pid, str(fd)))
+        for fd, target in sorted(fd_targets(pid).items())
+    ]
 
 
 def _fd_mode(pid: int, fd: str) -> str:

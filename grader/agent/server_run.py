@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from . import listeners, tree
+from . import listeners, procfs, tree
 from .digest import StreamDigest
 from .pipe_driver import TICK, spawn, start_error
 from .watcher import TreeWatcher
@@ -21,6 +21,7 @@ SETTLE = 3.0  # after the last connection, how long the server may take to go id
 # How long it must stay idle to count as settled: its children have exited by then (a
 # child closing its last connection takes microseconds), so zombies and descriptors show.
 SETTLED = 0.1
+EXAMPLES = 3  # files named for the descriptors left open; the rest are counted
 
 # Talks to the server (port, deadline, its pid) until the deadline; returns what each
 # exchange saw.
@@ -40,11 +41,13 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
         watcher = TreeWatcher(os.getpid(), proc.pid, SETTLED)
         measure = req.get("measure", False)  # descriptors and zombies: worth two idle waits
         server["fds_before"] = _fd_count(proc.pid)
+        opened = set(procfs.fd_targets(proc.pid).items())
         exchanges = talk(port, time.monotonic() + req["limits"]["wall_time"], proc.pid)
         if measure:
             _settle(watcher, proc)
         watcher.sample(time.monotonic(), None)
         server["fds_after"] = _fd_count(proc.pid) if proc.poll() is None else None
+        server["fds_left"] = _left_open(proc.pid, opened, cwd)
         server["zombies"] = watcher.zombies()
         server["live"] = len(watcher.live)  # processes of its tree still running, itself too
     status = proc.poll()
@@ -97,6 +100,30 @@ def _settle(watcher: TreeWatcher, proc: subprocess.Popen) -> None:
         if watcher.quiet(now):
             return
         time.sleep(TICK)
+
+
+def _left_open(pid: int, before: set[tuple[int, str]], cwd: str) -> dict[str, dict]:
+    """The descriptors opened while the clients came and still open, by what they point at
+    (socket, pipe, file, other): how many of each, and the first few files by name."""
+    kinds: dict[str, dict] = {}
+    for _, target in sorted(set(procfs.fd_targets(pid).items()) - before):
+        kind, name = _kind(target, os.path.realpath(cwd))
+        entry = kinds.setdefault(kind, {"count": 0, "examples": []})
+        entry["count"] += 1
+        if name and name not in entry["examples"] and len(entry["examples"]) < EXAMPLES:
+            entry["examples"].append(name)
+    return kinds
+
+
+def _kind(target: str, cwd: str) -> tuple[str, str | None]:
+    """What a descriptor points at, and its name when that tells more than its kind."""
+    for kind in ("socket", "pipe"):
+        if target.startswith(f"{kind}:["):
+            return kind, None
+    if not target.startswith("/"):
+        return "other", target  # anon_inode:[eventfd] and the like
+    inside = os.path.commonpath([target, cwd]) == cwd
+    return "file", os.path.relpath(target, cwd) if inside else target
 
 
 def _fd_count(pid: int) -> int | None:

@@ -55,3 +55,14 @@ def request_command(stim, request) -> str:
 
 def reproduce(stim, request) -> str:
     return f"{server_command(stim)}\n{request_command(stim, request)}"
+
+
+def descriptors(stim) -> str:
+    """The check's requests between two looks at the server's open descriptors."""
+    requests = "\n".join(request_command(stim, r) for r in stim.requests)
+    return (
+        f"{server_command(stim)}\nserver=$!\n"
+        "ls /proc/$server/fd | wc -l  # descriptors open before\n"
+        f"{requests}\n"
+        "ls -l /proc/$server/fd  # after: every descriptor still open, and what it points at"
+    )

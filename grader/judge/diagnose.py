@@ -251,11 +251,33 @@ def server_zombies(count: int) -> str:
     )
 
 
-def fd_growth(count: int) -> str:
-    return (
-        f"{count} descriptor(s) stay open for connections that are over: close each "
-        "connection's socket when done, and in the parent right after fork"
-    )
+def fds_left(grew: int, left: dict[str, dict]) -> list[str]:
+    """A cause per kind of descriptor the server left open, from what each points at."""
+    causes = [_left_open(kind, seen["count"], seen["examples"]) for kind, seen in left.items()]
+    return causes or [
+        f"{grew} descriptor(s) stay open after the connections are over: close every "
+        "descriptor once done with it"
+    ]
+
+
+def _left_open(kind: str, count: int, examples: list[str]) -> str:
+    if kind == "socket":
+        return (
+            f"{count} descriptor(s) left open on sockets: they stay open for connections that "
+            "are over; close each connection's socket when done, and in the parent right "
+            "after fork"
+        )
+    named = ", ".join(examples)
+    if kind == "file":
+        folders = {e.split("/", 1)[0] for e in examples if "/" in e and not e.startswith("/")}
+        under = f" under {folders.pop()}/" if len(folders) == 1 else ""
+        return (
+            f"{count} descriptor(s) left open on files{under}, e.g. {named}: close the file "
+            "after sending it, on every path (errors included)"
+        )
+    if kind == "pipe":
+        return f"{count} pipe descriptor(s) left open: close both ends of a pipe once done"
+    return f"{count} descriptor(s) left open on {named}: close each once done with it"
 
 
 def client(timed_out: bool, given, mine: dict, ref: dict) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..verdict import Finding, Verdict
 from . import diagnose
+from .curl import descriptors
 from .outcome import status, verdict_of
 from .streams import differs, summary, window
 
@@ -152,7 +153,8 @@ def hygiene(check, server: dict, ref: dict) -> list[Finding]:
                     f"the server holds {grew} more descriptor(s) than before the connections",
                     expected=f"{ref['fds_after']} open descriptors",
                     actual=f"{server['fds_after']}",
-                    diagnosis=[diagnose.fd_growth(grew)],
+                    diagnosis=diagnose.fds_left(grew, server.get("fds_left", {})),
+                    reproduce=descriptors(check.stimulus) if check.driver == "http" else None,
                 )
             )
     return found

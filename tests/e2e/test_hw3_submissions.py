@@ -119,7 +119,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         for cid in ("reset-mid-transfer-survives", "slow-partial-survives")
     },
     "fd-leak-per-request": {
-        cid: ("fail", "more descriptor(s) than before")
+        cid: ("fail", "left open on files under www/, e.g. www/hello.txt: close the file")
         for cid in (
             "no-fd-growth-httpserver",
             "no-fd-growth-threadserver",

@@ -3,7 +3,11 @@ and the cause named is the one the observation shows."""
 
 from __future__ import annotations
 
+import os
+
+from grader.agent import procfs
 from grader.agent.digest import StreamDigest
+from grader.agent.server_run import _left_open
 from grader.judge import diagnose, judge
 from grader.suite.check import PipeCheck, SocketCheck
 from grader.suite.limits import DEFAULT_LIMITS
@@ -250,3 +254,38 @@ def test_a_stuck_connection_shows_all_it_received_not_only_what_was_waited_for()
     mine = _connection(b"", 8, completed=False, stuck="step 2: expect 'all'")
     result = judge(_server_check(), DEFAULT_LIMITS, _server(mine), _server(_connection(SENT)))
     assert result.finding.actual == "8 bytes"
+
+
+# -- hw3: descriptors left open, by what they point at ------------------------------------------
+
+
+def test_the_agent_names_the_files_a_server_left_open(tmp_path):
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "hello.txt").write_text("hi\n")
+    before = set(procfs.fd_targets(os.getpid()).items())
+    files = [open(tmp_path / "www" / "hello.txt") for _ in range(4)]  # noqa: SIM115
+    try:
+        left = _left_open(os.getpid(), before, str(tmp_path))
+    finally:
+        for f in files:
+            f.close()
+    assert left == {"file": {"count": 4, "examples": ["www/hello.txt"]}}
+
+
+def test_files_left_open_are_named_with_their_folder_and_the_fix():
+    left = {"file": {"count": 12, "examples": ["www/hello.txt", "www/docs/guide.txt"]}}
+    assert diagnose.fds_left(12, left) == [
+        "12 descriptor(s) left open on files under www/, e.g. www/hello.txt, "
+        "www/docs/guide.txt: close the file after sending it, on every path (errors included)"
+    ]
+
+
+def test_sockets_left_open_are_the_connections_to_close():
+    (cause,) = diagnose.fds_left(3, {"socket": {"count": 3, "examples": []}})
+    assert cause.startswith("3 descriptor(s) left open on sockets: ")
+    assert "close each connection's socket when done" in cause
+
+
+def test_each_kind_left_open_gets_its_own_cause():
+    left = {"socket": {"count": 1, "examples": []}, "pipe": {"count": 2, "examples": []}}
+    assert len(diagnose.fds_left(3, left)) == 2
