@@ -212,7 +212,7 @@ def _many(check, name: str, mine: dict, ref: dict) -> list[Finding]:
             Finding(
                 f"the connection stayed open after {mine['left_open']} of {mine['count']} "
                 f"responses ({name}, {mine['concurrency']} at once)",
-                diagnosis=[http_causes.left_open()],
+                diagnosis=http_causes.race(mine) or [http_causes.left_open()],
             )
         ]
     if good == mine["count"] and not mine["problems"]:
@@ -229,7 +229,7 @@ def _many(check, name: str, mine: dict, ref: dict) -> list[Finding]:
             f"{mine['concurrency']} at once) did not get the reference's answer",
             expected=f"{mine['count']} x status {status} with the same body",
             actual="; ".join(x for x in (tally, errors) if x),
-            diagnosis=[f"for example: {example}"] if example else [],
+            diagnosis=http_causes.race(mine) or ([f"for example: {example}"] if example else []),
         )
     ]
 

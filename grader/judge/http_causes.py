@@ -27,6 +27,30 @@ def problem(text: str) -> str | None:
     return None
 
 
+def race(mine: dict) -> list[str]:
+    """Many requests at once where a few connections got no answer at all, scattered among
+    answered ones (the server did not stop): connections served twice, or never."""
+    unanswered = mine["statuses"].get("none", 0)
+    answered = mine["count"] - unanswered
+    if mine["concurrency"] < 2 or not 0 < unanswered < answered:
+        return []
+    held = mine["left_open"]
+    twice = (
+        f", and {held} got {'its' if held == 1 else 'their'} answer but stayed open (a second "
+        f"thread still held {'it' if held == 1 else 'them'})"
+        if held
+        else ""
+    )
+    return [
+        f"{unanswered} of the {mine['count']} connections ({mine['concurrency']} at once) got "
+        f"no answer at all{twice}, while the server went on answering the others: one "
+        "connection was served by two threads and another by none. The argument given to "
+        "pthread_create likely changes before the new thread reads it (the address of a "
+        "variable the accept loop overwrites, such as &client_fd): pass the descriptor's "
+        "value ((void *)(intptr_t)fd) or a malloc'd copy that the thread frees"
+    ]
+
+
 def left_open() -> str:
     return (
         "an HTTP/1.0 response ends when the server closes the connection: close the client "

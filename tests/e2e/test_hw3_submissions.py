@@ -126,6 +126,10 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "no-fd-growth-poolserver",
         )
     },
+    "thread-argument-race": {
+        cid: ("fail", "one connection was served by two threads and another by none")
+        for cid in ("concurrent-200-thread", "no-fd-growth-threadserver")
+    },
     "proxy-one-shot": {
         "proxy-relays-both-ways": ("fail", PROXY),
         "proxy-several-on-one-connection": ("fail", PROXY),

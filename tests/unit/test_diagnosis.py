@@ -9,6 +9,7 @@ from grader.agent import procfs
 from grader.agent.digest import StreamDigest
 from grader.agent.server_run import _left_open
 from grader.judge import diagnose, judge
+from grader.judge.http_causes import race
 from grader.suite.check import PipeCheck, SocketCheck
 from grader.suite.limits import DEFAULT_LIMITS
 
@@ -289,3 +290,32 @@ def test_sockets_left_open_are_the_connections_to_close():
 def test_each_kind_left_open_gets_its_own_cause():
     left = {"socket": {"count": 1, "examples": []}, "pipe": {"count": 2, "examples": []}}
     assert len(diagnose.fds_left(3, left)) == 2
+
+
+# -- hw3: many requests at once, and the commands that show a failure ---------------------------
+
+
+def _many(statuses: dict, left_open: int = 0, concurrency: int = 16) -> dict:
+    count = sum(statuses.values())
+    return {
+        "count": count,
+        "concurrency": concurrency,
+        "statuses": statuses,
+        "left_open": left_open,
+    }
+
+
+def test_a_few_connections_unanswered_among_answered_ones_is_a_thread_argument_race():
+    (cause,) = race(_many({"200": 189, "none": 11}, left_open=4))
+    assert cause.startswith(
+        "11 of the 200 connections (16 at once) got no answer at all, and 4 got their answer "
+        "but stayed open (a second thread still held them), while the server went on answering "
+        "the others: one connection was served by two threads and another by none"
+    )
+    assert "pass the descriptor's value ((void *)(intptr_t)fd) or a malloc'd copy" in cause
+
+
+def test_a_server_that_stopped_answering_or_one_at_a_time_is_no_race():
+    assert race(_many({"200": 4, "none": 196})) == []
+    assert race(_many({"200": 190, "none": 10}, concurrency=1)) == []
+    assert race(_many({"200": 200})) == []
