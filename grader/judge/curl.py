@@ -1,11 +1,15 @@
 """The commands a student types to see a failed http check with their own eyes: the server
-started as the check starts it, then the exact curl (or printf | nc) of the request."""
+started as the check starts it, then the exact curl (or printf | nc) of the request, in a
+form that shows the failure it is attached to."""
 
 from __future__ import annotations
 
 import shlex
 
+from ..agent.http_exchange import request_bytes
 from .streams import show
+
+WAIT = 3  # seconds nc waits for a close that a correct server makes at once
 
 
 def server_command(stim) -> str:
@@ -18,11 +22,14 @@ def server_command(stim) -> str:
     return f"{line} &"
 
 
+def _printf(data: bytes) -> str:
+    return "printf " + shlex.quote(show(data, 10_000)[1:-1].replace("%", "%%"))
+
+
 def request_command(stim, request) -> str:
     url = f"http://localhost:{stim.port}"
     if request.raw is not None:
-        printf = shlex.quote(show(request.raw.encode("latin-1"), 10_000)[1:-1].replace("%", "%%"))
-        return f"printf {printf} | nc -q 3 localhost {stim.port}"
+        return f"{_printf(request.raw.encode('latin-1'))} | nc -q 3 localhost {stim.port}"
     path = request.paths()[0]
     as_is = "--path-as-is " if "/." in path or "//" in path else ""
     get = f"curl -sS -i {as_is}{shlex.quote(url + path)}"
@@ -45,16 +52,51 @@ def request_command(stim, request) -> str:
         idle = f"for i in $(seq {request.idle}); do nc localhost {stim.port} & done; sleep 1"
         probe = f"curl -sS -i --max-time 3 {shlex.quote(url + path)}"
         return f"{idle}\n{probe}\nkill $(jobs -p)  # the idle clients"
-    if request.count > 1:
-        each = f"curl -sS -o /dev/null -w '%{{http_code}}\\n' {shlex.quote(url + path)}"
+    if request.count > 1:  # an answer that never comes counts as 000
+        code = "-w '%{http_code}\\n'"
+        each = f"curl -sS -o /dev/null --max-time {WAIT} {code} {shlex.quote(url + path)}"
         return (
             f"seq {request.count} | xargs -P {request.concurrency} -I{{}} {each} | sort | uniq -c"
         )
     return get
 
 
-def reproduce(stim, request) -> str:
-    return f"{server_command(stim)}\n{request_command(stim, request)}"
+def reproduce(stim, request, mine: dict | None = None) -> str:
+    """The server, then the request; by nc when the server left the connection open, since
+    curl stops at Content-Length and would end as if all were well."""
+    held = mine and left_open(mine) and not request.idle  # idle clients: curl's business
+    shown = waits_for_close(stim, request) if held else None
+    return f"{server_command(stim)}\n{shown or request_command(stim, request)}"
+
+
+def left_open(mine: dict) -> bool:
+    """The server kept a connection open after its (last) response on it."""
+    last = (mine.get("responses") or [{}])[-1]
+    return bool(mine.get("left_open")) or last.get("closed") is False
+
+
+def waits_for_close(stim, request) -> str:
+    """The request's exact bytes through nc, which waits for the server to close."""
+    paths = request.paths()
+    spec = request.model_dump(mode="json", exclude_defaults=True)
+    if request.raw is not None:
+        sent = request.raw.encode("latin-1")
+    else:
+        sent = b"".join(
+            request_bytes(spec, p, more=n < len(paths) - 1) for n, p in enumerate(paths)
+        )
+    send = _printf(sent)
+    if request.body is not None:  # the head as sent; a body of the same size in place of ours
+        end = sent.index(b"\r\n\r\n") + 4
+        make = f"head -c {len(sent) - end} /dev/urandom > body.bin"
+        send = f"{make}\n{{ {_printf(sent[:end])}; cat body.bin; }}"
+    nc = f"{send} | timeout {WAIT} nc localhost {stim.port}"
+    why = f"# 124: nc still waited after {WAIT} s: the server never closed the connection"
+    if request.count > 1:
+        each = shlex.quote(f"{nc} > /dev/null; echo $?")
+        many = f"seq {request.count} | xargs -P {request.concurrency} -I{{}} sh -c {each}"
+        return f"{many} | sort | uniq -c  {why}"
+    return f'{nc}; echo "exit $?"  {why}'
 
 
 def descriptors(stim) -> str:

@@ -24,7 +24,7 @@ def judge_http(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
     ):
         found = _request(check, request, mine, ref)
         for f in found:
-            f.reproduce = reproduce(check.stimulus, request)
+            f.reproduce = reproduce(check.stimulus, request, mine)
         problems += found
     if "upstream" in check.compare:
         problems += _upstream(check, s.get("upstream") or {}, r.get("upstream") or {})
@@ -122,7 +122,7 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
                 f"the connection stayed open after the response to {where}",
                 expected="the server closes the connection after the response",
                 actual="still open well after the last byte",
-                diagnosis=[http_causes.left_open()],
+                diagnosis=[http_causes.left_open(_relays(check))],
             )
         )
     if "links" in aspects and m["links"] != e["links"]:

@@ -51,7 +51,14 @@ def race(mine: dict) -> list[str]:
     ]
 
 
-def left_open() -> str:
+def left_open(relayed: bool = False) -> str:
+    if relayed:
+        return (
+            "an HTTP/1.0 response ends when the server closes the connection, and the client "
+            "waits for that: once upstream has closed and all it sent has reached the client, "
+            "end the relay and close the client's socket; do not wait for the client to close "
+            "first"
+        )
     return (
         "an HTTP/1.0 response ends when the server closes the connection: close the client "
         "socket after the response, in every process that holds it (forkserver's parent "

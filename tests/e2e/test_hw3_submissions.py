@@ -130,6 +130,10 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         cid: ("fail", "one connection was served by two threads and another by none")
         for cid in ("concurrent-200-thread", "no-fd-growth-threadserver")
     },
+    "proxy-waits-for-client": {
+        cid: ("fail", "do not wait for the client to close first")
+        for cid in ("proxy-relays-both-ways", "proxy-several-on-one-connection")
+    },
     "proxy-one-shot": {
         "proxy-relays-both-ways": ("fail", PROXY),
         "proxy-several-on-one-connection": ("fail", PROXY),

@@ -7,10 +7,12 @@ import os
 
 from grader.agent import procfs
 from grader.agent.digest import StreamDigest
+from grader.agent.http_response import parse
 from grader.agent.server_run import _left_open
 from grader.judge import diagnose, judge
+from grader.judge.curl import reproduce
 from grader.judge.http_causes import race
-from grader.suite.check import PipeCheck, SocketCheck
+from grader.suite.check import HttpCheck, PipeCheck, SocketCheck
 from grader.suite.limits import DEFAULT_LIMITS
 
 digest = StreamDigest.of
@@ -319,3 +321,52 @@ def test_a_server_that_stopped_answering_or_one_at_a_time_is_no_race():
     assert race(_many({"200": 4, "none": 196})) == []
     assert race(_many({"200": 190, "none": 10}, concurrency=1)) == []
     assert race(_many({"200": 200})) == []
+
+
+def _http_check(request: dict) -> HttpCheck:
+    return HttpCheck.model_validate(
+        {
+            "id": "c",
+            "title": "t",
+            "points": 1,
+            "category": "correctness",
+            "driver": "http",
+            "stimulus": {"server": {"program": "httpserver"}, "requests": [request]},
+        }
+    )
+
+
+ANSWER = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nhi\n"
+
+
+def _exchange(closed: bool) -> dict:
+    return {"responses": [parse(ANSWER, "/hello.txt", eof=closed) | {"closed": closed}]}
+
+
+def test_a_connection_left_open_is_reproduced_by_nc_which_waits_for_the_close():
+    stim = _http_check({"get": "/hello.txt"}).stimulus
+    shown = reproduce(stim, stim.requests[0], _exchange(closed=False))
+    assert shown == (
+        "./httpserver --files www --port 8000 &\n"
+        "printf 'GET /hello.txt HTTP/1.0\\r\\nHost: localhost\\r\\nUser-Agent: grader\\r\\n"
+        '\\r\\n\' | timeout 3 nc localhost 8000; echo "exit $?"  # 124: nc still waited '
+        "after 3 s: the server never closed the connection"
+    )
+
+
+def test_a_closed_connection_is_reproduced_by_curl():
+    stim = _http_check({"get": "/hello.txt"}).stimulus
+    shown = reproduce(stim, stim.requests[0], _exchange(closed=True))
+    assert shown.endswith("\ncurl -sS -i http://localhost:8000/hello.txt")
+
+
+def test_many_connections_left_open_are_counted_by_nc_exit_status():
+    stim = _http_check({"get": "/hello.txt", "count": 100, "concurrency": 4}).stimulus
+    shown = reproduce(stim, stim.requests[0], {"left_open": 2})
+    assert shown.splitlines()[1].startswith("seq 100 | xargs -P 4 -I{} sh -c 'printf '")
+    assert "timeout 3 nc localhost 8000 > /dev/null; echo $?' | sort | uniq -c  # 124:" in shown
+
+
+def test_unanswered_requests_among_many_end_with_curl_s_timeout():
+    stim = _http_check({"get": "/hello.txt", "count": 100, "concurrency": 4}).stimulus
+    assert "curl -sS -o /dev/null --max-time 3 " in reproduce(stim, stim.requests[0], None)
