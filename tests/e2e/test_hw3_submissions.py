@@ -70,6 +70,8 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "listing-fixed-buffer": {
         "dir-listing-large": ("fail", "missing: /many/entry-"),
     },
+    "request-single-read": {"ext-request-in-pieces": ("fail", "Read in a loop")},
+    "any-method-served": {"ext-method-405": ("fail", "status 200 for the request 'POST")},
     "proxy-ends-on-client-eof": {
         "ext-proxy-half-close": ("fail", "tell upstream with shutdown(upstream, SHUT_WR)"),
     },
