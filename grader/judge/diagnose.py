@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..agent.datagen import materialise
+from .outcome import last_line
 from .streams import head, show
 
 SIGNALS = {
@@ -280,21 +281,49 @@ def _left_open(kind: str, count: int, examples: list[str]) -> str:
     return f"{count} descriptor(s) left open on {named}: close each once done with it"
 
 
-def client(timed_out: bool, given, mine: dict, ref: dict) -> list[str]:
-    """Why a client's output is not the reference's, from what it printed of its input
-    (`given`, the stimulus's stdin): part of a line's echo, fewer whole echoes, or every
-    echo and then no end."""
+def client(timed_out: bool, given, s: dict, r: dict) -> list[str]:
+    """Why a client's output is not the reference's, from what it did: whether it connected,
+    and what it printed of its input (`given`, the stimulus's stdin): part of a line's echo,
+    lines cut at a NUL byte, fewer whole echoes, or every echo and then no end."""
+    mine, ref = s["client"], r["client"]
+    if _connections(s) < _connections(r):
+        return [never_connected(last_line(mine["stderr"]))]
     stdin = materialise(given if isinstance(given, str) else given.model_dump(mode="json"))
     printed = head(mine["stdout"])
-    if len(printed) == mine["stdout"]["size"] and _inside_a_line(printed, stdin):
+    whole = len(printed) == mine["stdout"]["size"]
+    at = _parting(printed, stdin)  # within what is seen of the output, or at its very end
+    if at is not None and (at < len(printed) or whole) and stdin[at] == 0:
+        return [_cut_at_nul(stdin, at)]
+    if whole and _inside_a_line(printed, stdin):
         return [_partial_echo(printed, stdin)]
     if timed_out and mine["stdout"]["sha256"] == ref["stdout"]["sha256"]:
         return [_client_hangs()]
     if timed_out:
         return [_client_waits(mine["stdout"]["size"], ref["stdout"]["size"])]
-    if mine["stdout"]["size"] < ref["stdout"]["size"]:
+    if whole and stdin.startswith(printed) and len(printed) < ref["stdout"]["size"]:
         return [_client_short()]
     return []
+
+
+def _connections(obs: dict) -> int:
+    return (obs.get("fake_server") or {}).get("connections", 0)
+
+
+def _parting(printed: bytes, stdin: bytes) -> int | None:
+    """Where the output first parts from the input it echoes (None: a prefix of it)."""
+    same = next((i for i, (a, b) in enumerate(zip(printed, stdin, strict=False)) if a != b), None)
+    if same is None and len(printed) < len(stdin):
+        return len(printed)
+    return same
+
+
+def _cut_at_nul(stdin: bytes, at: int) -> str:
+    line = stdin[:at].count(b"\n") + 1
+    return (
+        f"your client's output parts from its input at a NUL byte (byte {at}, line {line}): "
+        "it handles a line as a C string, which ends at the first NUL; send and print the "
+        "length getline() returns, never strlen()"
+    )
 
 
 def _inside_a_line(printed: bytes, stdin: bytes) -> bool:
@@ -354,10 +383,11 @@ def reset_while_sending() -> str:
     )
 
 
-def never_connected() -> str:
+def never_connected(said: bytes | None = None) -> str:
+    why = f"the client never connected (on stderr: {show(said)}): " if said else ""
     return (
-        "connect to HOST PORT from the command line (getaddrinfo, socket, connect) before "
-        "reading input; the reference did and was answered"
+        f"{why}connect to HOST PORT from the command line (getaddrinfo, socket, connect) "
+        "before reading input; the reference did and was answered"
     )
 
 

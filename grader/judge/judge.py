@@ -83,7 +83,7 @@ def _decide(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
             )
         if finding and verdict in (Verdict.FAIL, Verdict.TIMEOUT):
             timed_out, stdin = verdict is Verdict.TIMEOUT, check.stimulus.client.stdin
-            finding.diagnosis += diagnose.client(timed_out, stdin, s["client"], r["client"])
+            finding.diagnosis += diagnose.client(timed_out, stdin, s, r)
         return verdict, finding
     return judge_server(check, s, r)
 

@@ -143,7 +143,7 @@ def test_a_read_end_leaked_into_another_stage():
 LINES = "fragmented\nin pieces\n"
 
 
-def _client_check() -> SocketCheck:
+def _client_check(stdin: str = LINES) -> SocketCheck:
     return SocketCheck.model_validate(
         {
             "id": "c",
@@ -152,7 +152,7 @@ def _client_check() -> SocketCheck:
             "category": "correctness",
             "driver": "socket",
             "stimulus": {
-                "client": {"program": "echo_client", "stdin": LINES},
+                "client": {"program": "echo_client", "stdin": stdin},
                 "fake_server": {"mode": "fragments"},
             },
         }
@@ -180,6 +180,24 @@ def test_a_client_that_prints_part_of_a_lines_echo_is_told_to_read_in_a_loop():
 def test_a_client_that_prints_whole_echoes_but_too_few_is_told_to_wait_for_them():
     (cause,) = _client_diagnosis(_run(b"fragmented\n"))
     assert "keep reading until every echo has arrived" in cause
+
+
+def test_a_client_whose_output_parts_from_its_input_at_a_nul_byte_uses_strlen():
+    given = "ab\0cd\nef\n"
+    mine, ref = _client(_run(b"abef\n")), _client(_run(given.encode()))
+    (cause,) = _diagnosis(_client_check(given), mine, ref)
+    assert cause.startswith("your client's output parts from its input at a NUL byte (byte 2, ")
+    assert "never strlen()" in cause
+
+
+def test_a_client_that_never_connected_says_so_with_its_last_words():
+    mine = _client(_run(b"", code=1, stderr=b"echo_client: bad address: localhost\n"))
+    mine["fake_server"]["connections"] = 0
+    (cause,) = _diagnosis(_client_check(), mine, _client(_run(LINES.encode())))
+    assert cause.startswith(
+        'the client never connected (on stderr: "echo_client: bad address: localhost"): '
+        "connect to HOST PORT"
+    )
 
 
 def test_a_client_that_printed_everything_and_hangs_is_told_to_half_close():
