@@ -56,6 +56,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "file-subdirectory",
             "ext-percent-decoding",
             "ext-content-types",
+            "ext-request-in-pieces",
             "dir-index-slash",
             "dir-index-no-slash",
             "dir-listing",
