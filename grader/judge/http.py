@@ -65,7 +65,7 @@ def _request(check, request, mine: dict, ref: dict) -> list[Finding]:
             return [*found, Finding(reason, diagnosis=[cause])]
     pairs = zip(mine["responses"], ref["responses"], strict=False)
     for number, (m, e) in enumerate(pairs, 1):
-        where = name if len(ref["responses"]) == 1 else f"response {number} of {name}"
+        where = name if len(ref["responses"]) == 1 else f"{name} (response {number})"
         found += _response(check, where, m, e)
     return found
 
@@ -167,7 +167,10 @@ def _beside_idle(check, request, name: str, mine: dict, ref: dict) -> list[Findi
     idle = request.idle
     shape = (mine.get("processes", 0), mine.get("threads", 0))
     if mine.get("error") and not mine.get("responses"):
-        return [Finding(f"{name} beside {idle} idle client(s) failed: {mine['error']}")]
+        program, error = check.stimulus.server.program, mine["error"]
+        silent = "sent nothing" in error and ref["served_while_held"]
+        cause = http_causes.nobody_serves(program, 1) if silent else http_causes.no_response(error)
+        return [Finding(f"{name} beside {idle} idle client(s) failed: {error}", diagnosis=[cause])]
     if ref["served_while_held"] and not mine["served_while_held"]:
         return [
             Finding(
@@ -229,9 +232,19 @@ def _many(check, name: str, mine: dict, ref: dict) -> list[Finding]:
             f"{mine['concurrency']} at once) did not get the reference's answer",
             expected=f"{mine['count']} x status {status} with the same body",
             actual="; ".join(x for x in (tally, errors) if x),
-            diagnosis=http_causes.race(mine) or ([f"for example: {example}"] if example else []),
+            diagnosis=http_causes.race(mine)
+            or _unanswered(check, good, mine)
+            or ([f"for example: {example}"] if example else []),
         )
     ]
+
+
+def _unanswered(check, good: int, mine: dict) -> list[str]:
+    """Not one answer, the server alive all along: nothing takes the connections it accepts."""
+    answered = [s for s in mine["statuses"] if s not in (None, "none", "None")]
+    if good or answered or mine["count"] < 2:
+        return []
+    return [http_causes.nobody_serves(check.stimulus.server.program, mine["count"])]
 
 
 def _upstream(check, mine: dict, ref: dict) -> list[Finding]:

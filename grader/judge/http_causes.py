@@ -146,3 +146,17 @@ def half_closed() -> str:
         "read() on the client returns 0, tell upstream with shutdown(upstream, SHUT_WR) and "
         "keep relaying its answer to the client until upstream closes; do not end the relay"
     )
+
+
+def nobody_serves(program: str, count: int) -> str:
+    pool = (
+        ": are the workers alive, each in a loop of wq_pop(), serve, close? does wq_pop() "
+        "wait on the condition variable while the queue is empty, and wq_push() signal it?"
+        if program == "poolserver"
+        else ": does every connection accepted reach the code that serves it?"
+    )
+    which = "the request got" if count == 1 else f"not one of the {count} requests got"
+    return (
+        f"{which} a status line, and the server stayed up: connections were accepted but "
+        f"nothing served them{pool}"
+    )

@@ -108,9 +108,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         )
     },
     "pool-workers-quit": {
-        "poolserver-exactly-n": ("fail", "the server sent nothing"),
-        "concurrent-200-pool": ("fail", "did not get the reference's answer"),
-        "no-fd-growth-poolserver": ("fail", "did not get the reference's answer"),
+        "poolserver-exactly-n": ("fail", "nothing served them"),
+        "concurrent-200-pool": ("fail", "are the workers alive, each in a loop of wq_pop()"),
+        "no-fd-growth-poolserver": ("fail", "are the workers alive, each in a loop of wq_pop()"),
     },
     "pool-thread-per-connection": {
         "poolserver-exactly-n": ("fail", "a thread started per connection"),

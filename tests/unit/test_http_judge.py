@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from grader.agent.http_response import parse
-from grader.judge.http import _response
+from grader.judge.http import _response, _unanswered
 from grader.suite.check import HttpCheck
 
 FILE = bytes(range(256)) * 4  # a binary file: NUL bytes of its own
 
 
-def _check(compare: list[str]) -> HttpCheck:
+def _check(compare: list[str], program: str = "httpserver") -> HttpCheck:
     return HttpCheck.model_validate(
         {
             "id": "c",
@@ -17,7 +17,7 @@ def _check(compare: list[str]) -> HttpCheck:
             "points": 1,
             "category": "correctness",
             "driver": "http",
-            "stimulus": {"server": {"program": "httpserver"}, "requests": [{"get": "/f.bin"}]},
+            "stimulus": {"server": {"program": program}, "requests": [{"get": "/f.bin"}]},
             "compare": compare,
         }
     )
@@ -40,3 +40,10 @@ def test_nul_bytes_the_file_does_not_have_are_the_sizeof_bug() -> None:
     mine = _answer(b"text/plain", text + bytes(10))
     found = _response(_check(["status", "body"]), "GET /f.txt", mine, _answer(b"text/plain", text))
     assert "10 NUL byte(s) in a text/plain body" in found[0].reason
+
+
+def test_not_one_answer_from_a_live_pool_blames_its_workers() -> None:
+    check = _check(["status"], program="poolserver")
+    silent = {"count": 200, "statuses": {"none": 200}}
+    assert "wq_pop()" in _unanswered(check, 0, silent)[0]
+    assert _unanswered(check, 0, {"count": 200, "statuses": {"200": 3, "none": 197}}) == []
