@@ -28,6 +28,8 @@ def pieces(kind: str, size: int, seed: int = 0) -> Iterator[bytes | memoryview]:
         yield from _binary(size, seed)
     elif kind == "text":
         yield _text(size, random.Random(seed))
+    elif kind == "line":  # the same words as one line of that size: nothing to read by line
+        yield _text(size - 1, random.Random(seed)).replace(b"\n", b" ") + b"\n"
     else:
         raise ValueError(f"unknown data kind {kind!r}")
 

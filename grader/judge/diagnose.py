@@ -187,7 +187,13 @@ def not_started(program: str) -> str:
     )
 
 
-def crashed(signal: str) -> str:
+def crashed(signal: str, on_socket: bool = False) -> str:
+    if signal == "SIGPIPE" and on_socket:
+        return (
+            "SIGPIPE: killed by SIGPIPE: it wrote to a connection the other side had closed; "
+            "ignore SIGPIPE (signal(SIGPIPE, SIG_IGN)) so that the write fails with EPIPE or "
+            "ECONNRESET instead, and stop at that first failed write with a message"
+        )
     return f"{signal}: {SIGNALS.get(signal, 'killed by a signal')}"
 
 

@@ -126,7 +126,7 @@ def _program(check, limits, s: dict, r: dict, program: str) -> tuple[Verdict, Fi
             f"crashed: {signal}",
             expected=status(r["exit"]),
             actual=status(s["exit"]),
-            diagnosis=[diagnose.crashed(signal)],
+            diagnosis=[diagnose.crashed(signal, on_socket=check.driver == "socket")],
         )
     return verdict_of(_compare(check, s, r) + _requirements(check, s, r, program))
 

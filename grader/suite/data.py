@@ -13,7 +13,7 @@ from grader.suite.fields import Bytes
 class Generated(SuiteModel):
     """Deterministic data: the same generate/size/seed always gives the same bytes."""
 
-    generate: Literal["text", "binary"]
+    generate: Literal["text", "binary", "line"]
     size: Bytes
     seed: StrictInt = 0
 

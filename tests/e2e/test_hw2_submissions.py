@@ -69,6 +69,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "client-fragments": ("fail", "of the 11 bytes of line 1's echo"),
         "client-server-vanishes": ("fail", "read in a loop until as many bytes as the line has"),
     },
+    "client-write-retries-on-error": {
+        "client-server-vanishes-mid-line": ("crashed", "wrote to a connection the other side"),
+    },
     "client-strlen": {"client-binary": ("fail", "never strlen(line)")},
     "client-numeric-host-only": {"client-localhost": ("fail", "getaddrinfo()")},
     "usage-exits-1": {
