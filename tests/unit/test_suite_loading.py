@@ -563,7 +563,7 @@ def test_stdin_must_be_text_or_generated() -> None:
 def test_generated_kind() -> None:
     text = swap("{program: pipemsg}", "{program: pipemsg, stdin: {generate: txt, size: 1}}")
     problem = problem_at(text, 12, 56)
-    assert problem.message == "'generate' must be one of text, binary; got 'txt'"
+    assert problem.message == "'generate' must be one of text, binary, line; got 'txt'"
     assert problem.hint == "did you mean 'text'?"
 
 
