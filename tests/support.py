@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from grader.results import SubmissionResult
+from grader.suite.check import CHECK_MODELS
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = ROOT / "tests" / "submissions"
@@ -57,3 +58,9 @@ def assert_fails_exactly(result: SubmissionResult, expected: dict[str, tuple[str
         assert str(failed[cid].verdict) == verdict, (cid, words(failed[cid]))
         assert cause in words(failed[cid]), (cid, words(failed[cid]))
         assert failed[cid].points == 0
+
+
+def canned_check(driver: str, stimulus: dict, **fields):
+    """A check of that driver built around a stimulus, for judging canned observations."""
+    base = {"id": "c", "title": "t", "points": 1, "category": "correctness", "driver": driver}
+    return CHECK_MODELS[driver].model_validate({**base, "stimulus": stimulus, **fields})

@@ -12,24 +12,15 @@ from grader.agent.server_run import _left_open
 from grader.judge import diagnose, judge
 from grader.judge.curl import reproduce
 from grader.judge.http_causes import race
-from grader.suite.check import HttpCheck, PipeCheck, SocketCheck
 from grader.suite.limits import DEFAULT_LIMITS
+from tests.support import canned_check
 
 digest = StreamDigest.of
 
 
-def _pipe_check(compare: list[str]) -> PipeCheck:
-    return PipeCheck.model_validate(
-        {
-            "id": "c",
-            "title": "t",
-            "points": 1,
-            "category": "correctness",
-            "driver": "pipe",
-            "stimulus": {"program": "shell", "stdin": "cat data.txt\n"},
-            "compare": compare,
-        }
-    )
+def _pipe_check(compare: list[str]):
+    stimulus = {"program": "shell", "stdin": "cat data.txt\n"}
+    return canned_check("pipe", stimulus, compare=compare)
 
 
 def _exit(code: int) -> dict:
@@ -143,20 +134,9 @@ def test_a_read_end_leaked_into_another_stage():
 LINES = "fragmented\nin pieces\n"
 
 
-def _client_check(stdin: str = LINES) -> SocketCheck:
-    return SocketCheck.model_validate(
-        {
-            "id": "c",
-            "title": "t",
-            "points": 1,
-            "category": "correctness",
-            "driver": "socket",
-            "stimulus": {
-                "client": {"program": "echo_client", "stdin": stdin},
-                "fake_server": {"mode": "fragments"},
-            },
-        }
-    )
+def _client_check(stdin: str = LINES):
+    client = {"program": "echo_client", "stdin": stdin}
+    return canned_check("socket", {"client": client, "fake_server": {"mode": "fragments"}})
 
 
 def _client(run: dict) -> dict:
@@ -209,20 +189,11 @@ def test_a_client_that_printed_everything_and_hangs_is_told_to_half_close():
 # -- hw2: what a server's connections got back --------------------------------------------------
 
 
-def _server_check() -> SocketCheck:
+def _server_check():
     script = [{"send": "x"}, {"expect": "all"}, {"close": True}]
-    return SocketCheck.model_validate(
-        {
-            "id": "c",
-            "title": "t",
-            "points": 1,
-            "category": "correctness",
-            "driver": "socket",
-            "stimulus": {
-                "server": {"program": "echo_server"},
-                "connections": [{"name": "client", "script": script}],
-            },
-        }
+    server = {"program": "echo_server"}
+    return canned_check(
+        "socket", {"server": server, "connections": [{"name": "client", "script": script}]}
     )
 
 
@@ -341,17 +312,8 @@ def test_a_server_that_stopped_answering_or_one_at_a_time_is_no_race():
     assert race(_many({"200": 200})) == []
 
 
-def _http_check(request: dict) -> HttpCheck:
-    return HttpCheck.model_validate(
-        {
-            "id": "c",
-            "title": "t",
-            "points": 1,
-            "category": "correctness",
-            "driver": "http",
-            "stimulus": {"server": {"program": "httpserver"}, "requests": [request]},
-        }
-    )
+def _http_check(request: dict):
+    return canned_check("http", {"server": {"program": "httpserver"}, "requests": [request]})
 
 
 ANSWER = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nhi\n"

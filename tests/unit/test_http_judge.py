@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from grader.agent.http_response import parse
 from grader.judge.http import _response, _unanswered
-from grader.suite.check import HttpCheck
+from tests.support import canned_check
 
 FILE = bytes(range(256)) * 4  # a binary file: NUL bytes of its own
 
 
-def _check(compare: list[str], program: str = "httpserver") -> HttpCheck:
-    return HttpCheck.model_validate(
-        {
-            "id": "c",
-            "title": "t",
-            "points": 1,
-            "category": "correctness",
-            "driver": "http",
-            "stimulus": {"server": {"program": program}, "requests": [{"get": "/f.bin"}]},
-            "compare": compare,
-        }
-    )
+def _check(compare: list[str], program: str = "httpserver"):
+    stimulus = {"server": {"program": program}, "requests": [{"get": "/f.bin"}]}
+    return canned_check("http", stimulus, compare=compare)
 
 
 def _answer(mime: bytes, body: bytes) -> dict:
