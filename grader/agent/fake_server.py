@@ -10,6 +10,8 @@ import time
 from .loopback_server import LoopbackServer
 from .stall_guard import readable
 
+SMALL_RCVBUF = 4096
+
 
 class FakeServer(LoopbackServer):
     """Listens on 127.0.0.1:port; `mode` is echo, fragments, close_after (bytes), or linger
@@ -20,13 +22,14 @@ class FakeServer(LoopbackServer):
     ):
         self.mode, self.close_after, self.linger, self.delay = mode, close_after, linger, delay
         self.received = self.sent = 0
+        self.closed = 0  # connections we closed: a move of ours, as much as a byte sent
         self.closed_at: float | None = None  # when linger mode closed after end of input
         self.busy = 0  # connections between a read and the end of its answer
         self.open: set[socket.socket] = set()
         super().__init__(port)
 
     def moved(self) -> int:
-        return self.received + self.sent
+        return self.received + self.sent + self.closed
 
     def idle(self) -> bool:
         """Everything received is answered, and nothing waits to be read or accepted: only
@@ -37,6 +40,10 @@ class FakeServer(LoopbackServer):
             return not any(readable(c.fileno()) for c in self.open if c.fileno() != -1)
 
     def talk(self, conn: socket.socket) -> None:
+        if self.mode == "close_after":
+            # Little room for what the client sends: a long line is still being written,
+            # not sitting whole in the buffers, when the close comes.
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_RCVBUF)
         with self.lock:
             self.open.add(conn)
         try:
@@ -47,6 +54,7 @@ class FakeServer(LoopbackServer):
                 # never see a server that is idle with the connection still open.
                 conn.close()
                 self.open.discard(conn)
+                self.closed += 1  # the client has something to do now: wake it, exit
 
     def _echo(self, conn: socket.socket) -> None:
         while not self.stopping.is_set():

@@ -98,6 +98,7 @@ class PipeSession:
         # can be counted first), or as soon as it is all written, like a redirected file.
         self.eof_when_idle: bool = req.get("eof_when_idle", True)
         self.sampled_at = float("-inf")
+        self.peer_moved = 0  # what the peer had done at the last sample
         self.limits = req["limits"]
         self.read_limit: int | None = req.get("read_limit")
         self.stdin_data = memoryview(materialise(req.get("stdin", "")))
@@ -148,7 +149,8 @@ class PipeSession:
         if now - self.sampled_at >= TICK:  # not at every event: a chatty program has many
             self.sampled_at = now
             moved = (self.written, self.out.size, self.err.size, self._stdin_closed())
-            self.watcher.sample(now, (*moved, self.peer.moved() if self.peer else 0))
+            self.peer_moved = self.peer.moved() if self.peer else 0
+            self.watcher.sample(now, (*moved, self.peer_moved))
         if self.exited_at is not None:
             self._close_stdin()
             if not self.sel.get_map() or now - self.exited_at >= EXIT_GRACE:
@@ -175,7 +177,9 @@ class PipeSession:
         if self.peer is None or not self._stdin_closed() or not self.watcher.quiet(now):
             return False
         timed = any("sleep" in p.waits for p in self.watcher.live)
-        return not timed and self.peer.idle()
+        # Idle now, and still as it was when sampled: a close since then (end of file
+        # for the client) is a move the stillness window has not seen yet.
+        return not timed and self.peer.idle() and self.peer.moved() == self.peer_moved
 
     def _main_exited(self, status: int, now: float) -> None:
         self.exit_status, self.exited_at = status, now
