@@ -4,8 +4,10 @@ the client's end of input."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
+from collections.abc import Iterator
 
 from .loopback_server import LoopbackServer
 from .stall_guard import readable
@@ -66,25 +68,28 @@ class FakeServer(LoopbackServer):
                 if self.mode == "linger":
                     self._linger()
                 return  # the client half-closed or closed: so do we
-            with self.lock:
-                self.busy += 1
-            try:
+            with self._busy():
                 self._answer(conn, data)
-            finally:
-                with self.lock:
-                    self.busy -= 1
             if self.mode == "close_after" and self.received > self.close_after:
                 return
 
     def _linger(self) -> None:
         """A correct client waits for the close after its half-close: busy meanwhile, so a
         client blocked in read() is not taken for a deadlock."""
+        with self._busy():
+            self.stopping.wait(self.linger)
+        self.closed_at = time.monotonic()  # before talk() closes the connection
+
+    @contextlib.contextmanager
+    def _busy(self) -> Iterator[None]:
+        """While the grader's server owes the client something: not idle."""
         with self.lock:
             self.busy += 1
-        self.stopping.wait(self.linger)
-        with self.lock:
-            self.busy -= 1
-            self.closed_at = time.monotonic()
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.busy -= 1
 
     def _answer(self, conn: socket.socket, data: bytes) -> None:
         self.received += len(data)
