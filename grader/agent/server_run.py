@@ -40,14 +40,16 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
     if server["listened"]:
         watcher = TreeWatcher(os.getpid(), proc.pid, SETTLED)
         measure = req.get("measure", False)  # descriptors and zombies: worth two idle waits
-        server["fds_before"] = _fd_count(proc.pid)
-        opened = set(procfs.fd_targets(proc.pid).items())
+        before = procfs.fd_targets(proc.pid)
+        server["fds_before"] = len(before)
         exchanges = talk(port, time.monotonic() + req["limits"]["wall_time"], proc.pid)
         if measure:
             _settle(watcher, proc)
         watcher.sample(time.monotonic(), None)
-        server["fds_after"] = _fd_count(proc.pid) if proc.poll() is None else None
-        server["fds_left"] = _left_open(proc.pid, opened, cwd)
+        running = proc.poll() is None
+        after = procfs.fd_targets(proc.pid) if running else {}
+        server["fds_after"] = len(after) if running else None
+        server["fds_left"] = _left_open(before, after, cwd)
         server["zombies"] = watcher.zombies()
         server["live"] = len(watcher.live)  # processes of its tree still running, itself too
     status = proc.poll()
@@ -102,12 +104,13 @@ def _settle(watcher: TreeWatcher, proc: subprocess.Popen) -> None:
         time.sleep(TICK)
 
 
-def _left_open(pid: int, before: set[tuple[int, str]], cwd: str) -> dict[str, dict]:
+def _left_open(before: dict[int, str], after: dict[int, str], cwd: str) -> dict[str, dict]:
     """The descriptors opened while the clients came and still open, by what they point at
     (socket, pipe, file, other): how many of each, and the first few files by name."""
     kinds: dict[str, dict] = {}
-    for _, target in sorted(set(procfs.fd_targets(pid).items()) - before):
-        kind, name = _kind(target, os.path.realpath(cwd))
+    folder = os.path.realpath(cwd)
+    for _, target in sorted(set(after.items()) - set(before.items())):
+        kind, name = _kind(target, folder)
         entry = kinds.setdefault(kind, {"count": 0, "examples": []})
         entry["count"] += 1
         if name and name not in entry["examples"] and len(entry["examples"]) < EXAMPLES:

@@ -254,10 +254,10 @@ def test_a_stuck_connection_shows_all_it_received_not_only_what_was_waited_for()
 def test_the_agent_names_the_files_a_server_left_open(tmp_path):
     (tmp_path / "www").mkdir()
     (tmp_path / "www" / "hello.txt").write_text("hi\n")
-    before = set(procfs.fd_targets(os.getpid()).items())
+    before = procfs.fd_targets(os.getpid())
     files = [open(tmp_path / "www" / "hello.txt") for _ in range(4)]  # noqa: SIM115
     try:
-        left = _left_open(os.getpid(), before, str(tmp_path))
+        left = _left_open(before, procfs.fd_targets(os.getpid()), str(tmp_path))
     finally:
         for f in files:
             f.close()
