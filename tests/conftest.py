@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from grader.batch import grade_batch
 from grader.discover import Submission
 from grader.grade import grade_submission, sandbox_limits
 from grader.reference import References
+from grader.result_store import ResultStore
 from grader.results import SubmissionResult
 from grader.sandbox import SandboxError, docker_sandbox
 from grader.sandbox.choose import Choice, choose, local
@@ -18,6 +20,7 @@ from grader.suite import Suite, load_suite
 from tests.support import ROOT
 
 Grade = Callable[..., SubmissionResult]
+Result = SubmissionResult
 
 
 @pytest.fixture(scope="session")
@@ -74,6 +77,22 @@ def graders(suite: Suite, reference_cache: Path, sandboxes):
             checks = [c for c in a.checks if only is None or c.id in only]
             return grade_submission(Submission(folder.name, folder), a, checks, box.student, refs)
 
+        def together(folders: list[Path], assignment: str, only=None) -> dict[str, Result]:
+            """A class graded as `grader run` grades one: two at a time, through the batch."""
+            a = suite.assignments[assignment]
+            checks = [c for c in a.checks if only is None or c.id in only]
+            refs = references.setdefault(
+                (kind, id(None), assignment), References(a, box.reference, reference_cache)
+            )
+            subs = [Submission(f.name, f) for f in folders]
+            store = ResultStore(folders[0].parent / f".results-{kind}")
+            results = grade_batch(
+                subs, a, checks, box, refs, store, "tests", jobs=2, force=True,
+                started=lambda sub: None, done=lambda sub, result, stored: None,
+            )  # fmt: skip
+            return {r.submission: r for r in results}
+
+        run.together = together  # type: ignore[attr-defined]
         return run
 
     yield for_kind

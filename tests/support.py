@@ -26,6 +26,23 @@ def known_bad(assignment: str, bug: str, into: Path) -> Path:
     return from_patch(assignment, SUBMISSIONS / assignment / bug / "bug.patch", into)
 
 
+class KnownBadClass:
+    """Every known-bad submission of an assignment, graded together as a class once per
+    sandbox on first use: the batch runs two at a time, as `grader run` does."""
+
+    def __init__(self, graders, assignment: str, into: Path) -> None:
+        self.graders, self.assignment, self.into = graders, assignment, into
+        self.graded: dict[str, dict[str, SubmissionResult]] = {}
+
+    def __call__(self, sandbox: str, bugs: list[str]) -> dict[str, SubmissionResult]:
+        if sandbox not in self.graded:
+            folder = self.into / sandbox
+            folder.mkdir()
+            made = [known_bad(self.assignment, bug, folder) for bug in sorted(bugs)]
+            self.graded[sandbox] = self.graders(sandbox).together(made, self.assignment)
+        return self.graded[sandbox]
+
+
 def hw1_suite(checks: str) -> str:
     """A grading.yml of hw1 alone (the course's reference) with the given checks, for tests
     that need a suite of their own; `checks` is YAML indented as list items of `checks:`."""

@@ -6,7 +6,6 @@ as CS162's hw-http code does (its content types, no percent-decoding)."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -23,12 +22,32 @@ def test_every_assignment_has_two_independent_implementations(suite):
         assert sum(a == assignment for a, _ in IMPLEMENTATIONS) >= 2, assignment
 
 
+@pytest.fixture(scope="module")
+def graded(graders, suite, tmp_path_factory):
+    """Each assignment's implementations graded together on its default checks, once per
+    sandbox on first use."""
+    done: dict[tuple[str, str], dict] = {}
+
+    def get(assignment: str, sandbox: str) -> dict:
+        if (assignment, sandbox) not in done:
+            into = tmp_path_factory.mktemp(f"{assignment}-{sandbox}")
+            folders = [
+                shutil.copytree(CORRECT / a / name, into / name)
+                for a, name in IMPLEMENTATIONS
+                if a == assignment
+            ]
+            default = {c.id for c in suite.assignments[assignment].checks_to_run()}
+            done[assignment, sandbox] = graders(sandbox).together(folders, assignment, default)
+        return done[assignment, sandbox]
+
+    return get
+
+
 @pytest.mark.parametrize("sandbox", ["local", "docker"])
 @pytest.mark.parametrize(("assignment", "name"), IMPLEMENTATIONS)
-def test_passes_every_default_check(assignment, name, sandbox, graders, suite, tmp_path: Path):
-    folder = shutil.copytree(CORRECT / assignment / name, tmp_path / name)
+def test_passes_every_default_check(assignment, name, sandbox, graded, suite):
+    result = graded(assignment, sandbox)[name]
     default = {c.id for c in suite.assignments[assignment].checks_to_run()}
-    result = graders(sandbox)(folder, assignment, only=default)
     failed = {c.id: (str(c.verdict), c.finding and c.finding.reason) for c in result.checks}
     assert {cid for cid, (verdict, _) in failed.items() if verdict != "pass"} == set(), failed
     assert {c.id for c in result.checks} == default

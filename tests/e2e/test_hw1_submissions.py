@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import ROOT, SUBMISSIONS, assert_fails_exactly, known_bad, verdicts
+from tests.support import ROOT, SUBMISSIONS, KnownBadClass, assert_fails_exactly, verdicts
 
 # bug -> {check id: (verdict, words the reason or diagnosis must contain)}
 EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
@@ -65,6 +65,10 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+@pytest.fixture(scope="module")
+def known_bads(graders, tmp_path_factory) -> KnownBadClass:
+    return KnownBadClass(graders, "hw1", tmp_path_factory.mktemp("hw1-known-bad"))
+
 
 def test_every_known_bad_submission_has_expectations():
     assert sorted(p.name for p in (SUBMISSIONS / "hw1").iterdir()) == sorted(EXPECTED)
@@ -83,7 +87,7 @@ def test_reference_passes_every_check(graders, sandbox):
 
 @SANDBOXES
 @pytest.mark.parametrize("bug", sorted(EXPECTED))
-def test_known_bad_submission(bug, graders, sandbox, tmp_path):
+def test_known_bad_submission(bug, known_bads, sandbox):
     """The same verdicts in both sandboxes: Docker adds isolation and nothing else."""
-    result = graders(sandbox)(known_bad("hw1", bug, tmp_path))
+    result = known_bads(sandbox, list(EXPECTED))[bug]
     assert_fails_exactly(result, EXPECTED[bug])

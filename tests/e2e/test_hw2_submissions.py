@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import ROOT, SUBMISSIONS, assert_fails_exactly, known_bad, verdicts
+from tests.support import ROOT, SUBMISSIONS, KnownBadClass, assert_fails_exactly, verdicts
 
 SANDBOXES = pytest.mark.parametrize("sandbox", ["local", "docker"])
 
@@ -85,6 +85,10 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+@pytest.fixture(scope="module")
+def known_bads(graders, tmp_path_factory) -> KnownBadClass:
+    return KnownBadClass(graders, "hw2", tmp_path_factory.mktemp("hw2-known-bad"))
+
 
 def test_every_known_bad_submission_has_expectations():
     assert sorted(p.name for p in (SUBMISSIONS / "hw2").iterdir()) == sorted(EXPECTED)
@@ -98,6 +102,6 @@ def test_reference_passes_every_check(graders, sandbox):
 
 @SANDBOXES
 @pytest.mark.parametrize("bug", sorted(EXPECTED))
-def test_known_bad_submission(bug, graders, sandbox, tmp_path):
-    result = graders(sandbox)(known_bad("hw2", bug, tmp_path), "hw2")
+def test_known_bad_submission(bug, known_bads, sandbox):
+    result = known_bads(sandbox, list(EXPECTED))[bug]
     assert_fails_exactly(result, EXPECTED[bug])

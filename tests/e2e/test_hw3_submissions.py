@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import ROOT, SUBMISSIONS, assert_fails_exactly, known_bad, verdicts
+from tests.support import ROOT, SUBMISSIONS, KnownBadClass, assert_fails_exactly, verdicts
 
 SANDBOXES = pytest.mark.parametrize("sandbox", ["local", "docker"])
 
@@ -144,6 +144,10 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+@pytest.fixture(scope="module")
+def known_bads(graders, tmp_path_factory) -> KnownBadClass:
+    return KnownBadClass(graders, "hw3", tmp_path_factory.mktemp("hw3-known-bad"))
+
 
 def test_every_known_bad_submission_has_expectations():
     assert sorted(p.name for p in (SUBMISSIONS / "hw3").iterdir()) == sorted(EXPECTED)
@@ -159,8 +163,8 @@ def test_reference_passes_every_check(graders, sandbox):
     ("bug", "sandbox"),
     [(bug, "local") for bug in sorted(EXPECTED)] + [(bug, "docker") for bug in sorted(IN_BOTH)],
 )
-def test_known_bad_submission(bug, graders, sandbox, tmp_path):
-    result = graders(sandbox)(known_bad("hw3", bug, tmp_path), "hw3")
+def test_known_bad_submission(bug, known_bads, sandbox):
+    result = known_bads(sandbox, list(EXPECTED) if sandbox == "local" else sorted(IN_BOTH))[bug]
     assert_fails_exactly(result, EXPECTED[bug])
     for check in result.checks:
         if check.finding and str(check.verdict) == "fail":
