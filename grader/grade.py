@@ -14,6 +14,7 @@ from .reference import References
 from .requests import agent_request
 from .results import BuildSummary, SubmissionResult
 from .sandbox import Sandbox, SandboxError
+from .submission_files import contents
 from .verdict import CheckResult, Finding, Verdict
 
 
@@ -64,6 +65,13 @@ def _grade_into(result, sub, assignment, checks, open_sandbox, references, slot)
     if not sub.has_makefile:
         result.build = BuildSummary(ok=False, errors=f"no Makefile in {sub.path}")
         _fill(result, checks, Verdict.BUILD_FAILED, Finding("no Makefile: nothing to build"))
+        return
+    files = contents(sub.path)
+    result.notes = files.notes()
+    refused = files.too_large()
+    if refused:
+        result.build = BuildSummary(ok=False, errors=refused)
+        _fill(result, checks, Verdict.BUILD_FAILED, Finding(refused))
         return
     box = open_sandbox(sub.path)
     result.sandbox = box.kind

@@ -14,22 +14,11 @@ from .atomic import write_atomically
 from .judge import reference_trouble
 from .requests import agent_request
 from .sandbox import Sandbox, SandboxError
+from .submission_files import tree_hash
 
 AGENT_DIR = Path(__file__).resolve().parent / "agent"
 # In a reference folder: it holds exported observations (`grader export public`), not code.
 EXPORTED = "EXPORTED-OBSERVATIONS"
-
-
-def tree_hash(*roots: Path) -> str:
-    """A hash of every file's path and bytes below the roots (build products excluded)."""
-    h = hashlib.sha256()
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            if path.suffix in (".o", ".pyc"):
-                continue
-            h.update(str(path.relative_to(root)).encode() + b"\0")
-            h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def default_cache_dir() -> Path:

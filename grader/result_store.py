@@ -11,8 +11,8 @@ from pathlib import Path
 
 from .atomic import write_atomically
 from .discover import Submission
-from .reference import tree_hash
 from .results import SubmissionResult
+from .submission_files import tree_hash
 
 DEFAULT_FOLDER = Path("grader-results")  # then the assignment's name
 GRADER_DIR = Path(__file__).resolve().parent  # the judge's code decides verdicts too
@@ -57,7 +57,10 @@ class ResultStore:
             return None
         if doc.get("key") != key:
             return None
-        result = SubmissionResult.from_json(doc)
+        try:
+            result = SubmissionResult.from_json(doc)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # written by another version, or damaged: graded again
         return None if result.grader_errors else result
 
     def save(self, result: SubmissionResult, key: str) -> Path:

@@ -27,6 +27,7 @@ class SubmissionResult:
     build: BuildSummary
     checks: list[CheckResult] = field(default_factory=list)
     duration: float = 0.0
+    notes: list[str] = field(default_factory=list)  # about the submission's files
 
     @property
     def score(self) -> float:
@@ -55,6 +56,7 @@ class SubmissionResult:
             build=BuildSummary(**doc["build"]),
             checks=[CheckResult.from_json(c) for c in doc["checks"]],
             duration=doc["duration"],
+            notes=[str(n) for n in doc.get("notes", [])],
         )
 
     def to_json(self) -> dict:
@@ -70,4 +72,5 @@ class SubmissionResult:
             "duration": round(self.duration, 3),
             "build": vars(self.build),
             "checks": [c.to_json() for c in self.checks],
+            "notes": self.notes,
         }

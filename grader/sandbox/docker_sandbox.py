@@ -18,6 +18,7 @@ from pathlib import Path
 import docker
 import docker.errors
 
+from ..submission_files import SKIPPED_DIRS
 from .base import Sandbox, SandboxError
 from .containers import DOCKER_ERRORS
 from .pool import CHECKING_SHARES, ContainerPool
@@ -45,11 +46,18 @@ def archive(folder: Path) -> str:
         tar.add(
             folder.resolve(),
             arcname=".",
-            filter=lambda m: None if ".git" in Path(m.name).parts else m,
+            filter=_kept,
         )
     if buffer.tell() > MAX_SUBMISSION:
         raise SandboxError(f"the submission is larger than {MAX_SUBMISSION >> 20} MiB packed")
     return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _kept(member: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    """.git and special files (FIFOs, devices) stay out of the container."""
+    if SKIPPED_DIRS & set(Path(member.name).parts):
+        return None
+    return member if member.isreg() or member.isdir() or member.issym() or member.islnk() else None
 
 
 class DockerSandbox(Sandbox):

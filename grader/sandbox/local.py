@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..submission_files import copy_ignore
 from .base import Sandbox, SandboxError
 from .session import AgentSession, ProcessSession
 
@@ -22,9 +23,7 @@ class LocalSandbox(Sandbox):
         self.root = Path(tempfile.mkdtemp(prefix="grader-"))
         self.src = self.root / "submission"
         try:
-            shutil.copytree(
-                submission, self.src, ignore=shutil.ignore_patterns(".git"), symlinks=True
-            )
+            shutil.copytree(submission, self.src, ignore=copy_ignore, symlinks=True)
         except (OSError, shutil.Error) as e:
             self.close()
             raise SandboxError(f"could not copy the submission: {e}") from e
