@@ -22,7 +22,7 @@ from .reference import References, default_cache_dir
 from .report import formats, terminal
 from .report.formats import FORMATS, PER_SUBMISSION
 from .report.progress import BatchProgress
-from .result_store import DEFAULT_FOLDER, ResultStore, grading_key
+from .result_store import DEFAULT_FOLDER, ResultStore, Unwritable, grading_key
 from .sandbox import SandboxError, containers, docker_sandbox, image
 from .sandbox.choose import Choice, NoSandbox, choose, local
 from .suite import Suite, SuiteError, load_suite
@@ -189,6 +189,10 @@ def run(
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGHUP, _interrupt)
     store = ResultStore(output or DEFAULT_FOLDER / chosen.name)
+    try:
+        store.ready()
+    except Unwritable as e:
+        raise click.UsageError(str(e)) from e
     shown = threading.Lock()  # jobs finish in several threads
 
     try:
@@ -223,6 +227,9 @@ def run(
         containers.remove_all_mine()  # also those started before the sandbox was in hand
         click.echo("grader: interrupted; its containers are removed", err=True)
         sys.exit(130)
+    except Unwritable as e:
+        click.echo(f"grader: {e}", err=True)
+        sys.exit(1)
     if batch:
         terminal.summary(results, console)
     document = formats.for_run(fmt, results, store.folder, f"{chosen.name}: {chosen.title}")

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 MAKEFILES = ("Makefile", "makefile", "GNUmakefile")
 MAX_UNPACKED = 2 << 30  # bytes a class archive may unpack to
@@ -57,9 +57,17 @@ def _folder(path: Path) -> list[Submission]:
 
 
 def _unzip(archive: Path) -> Path:
-    """The archive unpacked in a temporary folder (zipfile keeps every name inside it)."""
+    """The archive unpacked in a temporary folder. A member named outside the archive's own
+    tree (`../x`, `/x`) is refused: unpacked, it would change how the class is laid out."""
     with zipfile.ZipFile(archive) as z:
-        if sum(i.file_size for i in z.infolist()) > MAX_UNPACKED:
+        members = z.infolist()
+        outside = [m.filename for m in members if _outside(m.filename)]
+        if outside:
+            raise LayoutError(
+                f"{archive} holds names outside the archive ({outside[0]!r}): make it again "
+                "from inside the class folder (cd CLASS && zip -r ../class.zip .)"
+            )
+        if sum(i.file_size for i in members) > MAX_UNPACKED:
             raise LayoutError(f"{archive} unpacks to more than {MAX_UNPACKED >> 30} GiB")
         target = Path(tempfile.mkdtemp(prefix="grader-class-"))
         atexit.register(shutil.rmtree, target, True)  # the results keep what matters
@@ -67,10 +75,37 @@ def _unzip(archive: Path) -> Path:
     return target
 
 
+def _outside(name: str) -> bool:
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return name.startswith(("/", "\\")) or ".." in parts or bool(parts and ":" in parts[0])
+
+
 def _roster(roster: Path) -> list[Submission]:
-    """A CSV with a header naming the columns `student` and `path` (relative to the CSV)."""
+    """A CSV with a header naming the columns `student` and `path` (relative to the CSV).
+    Each student is a plain folder name, once: it names the stored result's file."""
     with roster.open(newline="") as f:
         rows = list(csv.DictReader(f))
     if not rows or not {"student", "path"} <= set(rows[0]):
         raise LayoutError(f"{roster} needs a header with the columns student and path")
-    return [Submission(r["student"], roster.parent / r["path"]) for r in rows]
+    found: dict[str, Submission] = {}
+    for line, row in enumerate(rows, start=2):
+        student, path = (row["student"] or "").strip(), roster.parent / (row["path"] or "")
+        where = f"{roster}, line {line}"
+        if not _plain_name(student):
+            raise LayoutError(f"{where}: the student {student!r} is not a plain folder name")
+        if student in found:
+            raise LayoutError(f"{where}: the student {student!r} appears twice")
+        if not row["path"] or not path.is_dir():
+            raise LayoutError(f"{where}: {student}'s path {row['path']!r} is not a folder")
+        found[student] = Submission(student, path)
+    return list(found.values())
+
+
+def _plain_name(name: str) -> bool:
+    """A name usable as one file name on any system: no separator, no . or .., no control."""
+    return (
+        bool(name)
+        and name not in (".", "..")
+        and not name.startswith(".")
+        and not any(c in name for c in '/\\:*?"<>|') and name.isprintable()
+    )

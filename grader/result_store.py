@@ -41,6 +41,10 @@ def submission_key(sub: Submission, grading: str) -> str:
     return hashlib.sha256(f"{grading}:{tree_hash(sub.path)}".encode()).hexdigest()
 
 
+class Unwritable(Exception):
+    """The results folder does not take a result (read-only, or the disk is full)."""
+
+
 class ResultStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -63,8 +67,23 @@ class ResultStore:
             return None  # written by another version, or damaged: graded again
         return None if result.grader_errors else result
 
+    def ready(self) -> None:
+        """The folder takes a file now, before hours of grading that it could not keep."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.folder / ".writable", "")
+            (self.folder / ".writable").unlink()
+        except OSError as e:
+            raise Unwritable(f"cannot write results into {self.folder}: {e.strerror}") from e
+
     def save(self, result: SubmissionResult, key: str) -> Path:
         path = self.path(result.submission)
         doc = {**result.to_json(), "key": key}
-        write_atomically(path, json.dumps(doc, indent=2) + "\n")
+        try:
+            write_atomically(path, json.dumps(doc, indent=2) + "\n")
+        except OSError as e:
+            raise Unwritable(
+                f"could not write {path}: {e.strerror}; the results stored before it are intact, "
+                "and a rerun once there is room grades only what is missing"
+            ) from e
         return path

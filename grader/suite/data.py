@@ -7,14 +7,14 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, StrictInt, StrictStr, Tag
 
 from grader.suite.base import SuiteModel
-from grader.suite.fields import Bytes
+from grader.suite.fields import DataBytes
 
 
 class Generated(SuiteModel):
     """Deterministic data: the same generate/size/seed always gives the same bytes."""
 
     generate: Literal["text", "binary", "line"]
-    size: Bytes
+    size: DataBytes
     seed: StrictInt = 0
 
 

@@ -54,9 +54,14 @@ def _version(value: int) -> int:
 
 Seconds = Annotated[float, BeforeValidator(_seconds)]
 PositiveSeconds = Annotated[Seconds, Field(gt=0)]
+# Bounds no sensible suite reaches, so that a typo (100GiB, a count of a million) is a lint
+# error at its line instead of an agent that runs out of memory halfway through a class.
+MAX_DATA = 256 << 20  # data the agent makes and sends (generate:)
+MAX_COUNT = 10_000
 Bytes = Annotated[int, BeforeValidator(_bytes)]
+DataBytes = Annotated[Bytes, Field(le=MAX_DATA)]
 PositiveBytes = Annotated[Bytes, Field(gt=0)]
-PositiveCount = Annotated[int, Field(strict=True, gt=0)]
+PositiveCount = Annotated[int, Field(strict=True, gt=0, le=MAX_COUNT)]
 Points = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
 Text = Annotated[str, StringConstraints(strict=True, min_length=1)]
 AnyText = Annotated[str, StringConstraints(strict=True)]

@@ -141,6 +141,10 @@ def _bound(error: ErrorDetails, spot: Spot, data: Any, what: str) -> Explanation
     value = error["input"] if written is None else written
     if "gt" in ctx:
         return f"{what} must be more than {ctx['gt']:g}, got {show(value)}", _write_like(spot)
+    if "le" in ctx:
+        most = ctx["le"]
+        shown = f"{most >> 20} MiB" if most >= 1 << 20 and most % (1 << 20) == 0 else f"{most:g}"
+        return f"{what} must be at most {shown}, got {show(value)}", "no check needs more"
     return f"{what} must be {ctx.get('ge', 0):g} or more, got {show(value)}", _write_like(spot)
 
 
@@ -189,6 +193,7 @@ _HANDLERS: dict[str, _Handler] = {
     "string_too_short": _empty,
     "greater_than": _bound,
     "greater_than_equal": _bound,
+    "less_than_equal": _bound,
     "finite_number": _finite,
     "string_pattern_mismatch": _pattern,
     "duration": _duration,

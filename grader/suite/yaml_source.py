@@ -59,6 +59,16 @@ def parse_yaml(text: str, file: str) -> Document:
     return _parse(text, file, yaml.SafeLoader)
 
 
+def _deepest(text: str) -> tuple[int, int]:
+    """Where flow brackets first nest 100 deep (quotes ignored: only a position to show)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch in "[{") - (ch in "]}")
+        if depth >= 100:
+            return _line_col(text, i)
+    return 1, 1
+
+
 def _parse(text: str, file: str, loader_class: type) -> Document:
     loader = None
     try:
@@ -77,6 +87,10 @@ def _parse(text: str, file: str, loader_class: type) -> Document:
         raise SuiteError([Problem(file, line, col, message, "delete or retype it")]) from None
     except yaml.YAMLError as exc:
         raise SuiteError([Problem(file, 1, 1, f"YAML syntax error: {exc}")]) from None
+    except RecursionError:  # PyYAML composes and constructs nested nodes recursively
+        line, col = _deepest(text)
+        message, hint = "lists or mappings nest too deeply to be read", "a suite needs a few levels"
+        raise SuiteError([Problem(file, line, col, message, hint)]) from None
     finally:
         if loader is not None:
             loader.dispose()

@@ -98,9 +98,27 @@ def test_json_format_and_output_folder(grader, tmp_path):
         (["examples/hw1", "-k", "no-such-check"], "no check matches"),
         (["examples/hw1", "-a", "hw9"], "no assignment 'hw9'"),
         (["no/such/folder"], "does not exist"),
+        (["examples/hw1", "-o", "README.md/results"], "cannot write results into README.md/res"),
     ],
 )
 def test_bad_usage_exits_2(grader, args, words):
     done = grader("run", *args)
     assert done.returncode == 2
     assert words in done.stderr
+
+
+def test_a_full_results_disk_is_named_and_no_traceback(grader, tmp_path):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(disk)])
+    if mounted.returncode != 0:
+        pytest.skip("mounting a small disk needs root")
+    try:
+        with (disk / "filler").open("wb") as f, pytest.raises(OSError):
+            f.write(b"x" * (1 << 20))  # fills it: the results folder is still writable, empty
+        done = grader("run", "examples/hw1", "-o", str(disk / "results"), *QUICK)
+    finally:
+        subprocess.run(["umount", "-l", str(disk)])
+    assert done.returncode == 1
+    assert f"could not write {disk}/results/" in done.stderr
+    assert "No space left on device" in done.stderr and "Traceback" not in done.stderr

@@ -825,3 +825,22 @@ def test_odd_input_gives_problems_not_tracebacks(text: str) -> None:
     assert found
     assert all(p.line >= 1 and p.col >= 1 and p.message for p in found)
     assert all(str(p).startswith("grading.yml:") for p in found)
+
+
+# --- bounds: a typo is a located problem, never an agent out of memory or a traceback --------
+
+
+def test_data_and_counts_are_bounded() -> None:
+    big = "stimulus: {program: pipemsg, stdin: {generate: text, size: 100GiB}}"
+    text = swap("stimulus: {program: pipemsg}", big)
+    found = problem_at(text, 12, 68)
+    assert found.message == "'size' must be at most 256 MiB, got '100GiB'"
+    text = swap("points: 2", "points: 2\n        repeat: 1000000")
+    assert "'repeat' must be at most 10000" in problem_at(text, 10, 17).message
+
+
+def test_any_depth_of_nesting_is_a_problem_not_a_recursion_error() -> None:
+    deep = swap("stimulus: {program: pipemsg}", "stimulus: " + "[" * 20000 + "]" * 20000)
+    found = problems(deep)
+    assert [p.message for p in found] == ["lists or mappings nest too deeply to be read"]
+    assert (found[0].line, found[0].col) == (12, 118)  # where brackets reach 100 deep
