@@ -17,7 +17,8 @@ def agent_request(check, limits, box: Sandbox) -> dict:
     request = {
         "check_id": check.id,
         "driver": check.driver,
-        "cwd": box.workdir(check.id),
+        "cwd": box.workdir(),
+        "fresh_folder": True,
         "files": {name: _data(spec) for name, spec in stim.files.items()},
         "limits": _limits(limits, box),
         "stall_window": STALL_WINDOW,

@@ -14,11 +14,13 @@ import struct
 import threading
 import time
 
+from . import budget
 from .datagen import stimulus_pieces
 from .digest import StreamDigest
 from .stall_guard import StallGuard, readable, unacknowledged
 
 CONNECT_TIMEOUT = 5.0
+KEEP_BEYOND_SENT = 16 << 20  # bytes kept past what was sent: a greeting, never a flood
 # After stop_reading, a send ends once the server has taken no byte for this long: its
 # echoes have nowhere to go, so it blocks in write() and reads nothing more.
 UNREAD_STILL = 0.2
@@ -39,7 +41,8 @@ class Connection:
         self.group, self.index, self.port = group, index, port
         self.script, self.step_timeout, self.finished = script, step_timeout, finished
         self.deadline = deadline  # the check's own: no step waits past it
-        self.received = bytearray()  # everything that came back (bounded by what we send)
+        self.received = bytearray()  # what came back, kept up to a bound (KEEP_BEYOND_SENT)
+        self.arrived = 0  # everything that came back, kept or not
         self.watermark = 0  # how much of it the script waited for: only that is compared
         self.sent = 0
         self.eof = False  # the server closed the connection (not us)
@@ -198,7 +201,9 @@ class Connection:
                 data = b""
             with self._arrived:
                 if data:
-                    self.received += data
+                    self.arrived += len(data)
+                    if len(self.received) < self.sent + KEEP_BEYOND_SENT and budget.take(len(data)):
+                        self.received += data  # past that: a flood, counted and dropped
                 else:
                     self.eof = not self._closing and not self.error
                     self.ended = True
@@ -227,7 +232,7 @@ class Connection:
             "index": self.index,
             "sent": self.sent,
             "received": self._received_digest(),
-            "received_total": len(self.received),
+            "received_total": self.arrived,
             "eof": self.eof,
             "completed": self.done,
             "skipped": self.skipped,

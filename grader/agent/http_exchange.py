@@ -8,7 +8,7 @@ import socket
 import struct
 import time
 
-from . import http_response
+from . import budget, http_response
 from .datagen import materialise
 
 CONNECT_TIMEOUT = 5.0
@@ -128,6 +128,8 @@ class Exchange:
             if not chunk:
                 eof = True
                 break
+            if not budget.take(len(chunk)):
+                break  # every response of the check together: the agent keeps no more
             data += chunk
         observed = http_response.parse(bytes(data), path, eof)
         observed["received"] = len(data)

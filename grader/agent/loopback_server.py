@@ -20,6 +20,7 @@ class LoopbackServer:
         self.connections = 0
         self.lock = threading.Lock()
         self.stopping = threading.Event()
+        self._open: set[socket.socket] = set()
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
 
@@ -37,8 +38,14 @@ class LoopbackServer:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
-        with conn:
-            self.talk(conn)
+        with self.lock:
+            self._open.add(conn)
+        try:
+            with conn:
+                self.talk(conn)
+        finally:
+            with self.lock:
+                self._open.discard(conn)
 
     def close(self) -> None:
         self.stopping.set()
@@ -47,3 +54,8 @@ class LoopbackServer:
             self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
         self._thread.join(timeout=1)
+        # A peer that stopped reading leaves its thread blocked in a send: wake it to end.
+        with self.lock:
+            for conn in self._open:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)

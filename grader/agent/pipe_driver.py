@@ -9,7 +9,7 @@ import subprocess
 import time
 from typing import Protocol
 
-from . import cgroup, made, tree
+from . import cgroup, clean_slate, made, tree
 from .datagen import materialise
 from .digest import StreamDigest
 from .limits import preexec
@@ -24,7 +24,7 @@ ENV_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 def prepare_workdir(req: dict) -> str:
     cwd = req["cwd"]
-    os.makedirs(cwd, exist_ok=True)
+    clean_slate.begin(cwd, req.get("user"), bool(req.get("fresh_folder")))
     for name, spec in req.get("files", {}).items():
         path = os.path.join(cwd, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -16,6 +16,7 @@ from .loopback_server import LoopbackServer
 SIZED = re.compile(rb"^[A-Z]+ /bytes/(\d+)[ ?]")  # GET /bytes/N: answer with N bytes
 KEEP_ALIVE = re.compile(rb"\r\nconnection:[ \t]*keep-alive", re.IGNORECASE)
 MAX_SIZED = 64 << 20
+MAX_REQUEST = 16 << 20
 
 
 class Upstream(LoopbackServer):
@@ -61,8 +62,8 @@ def _read_request(conn: socket.socket, buffered: bytes) -> tuple[bytes | None, b
             chunk = conn.recv(65536)
         except OSError:
             return None, b""
-        if not chunk:
-            return None, b""
+        if not chunk or len(data) > MAX_REQUEST:
+            return None, b""  # closed, or far more than any request of a check: a flood
         data += chunk
 
 

@@ -46,8 +46,8 @@ class LocalSandbox(Sandbox):
     def program_path(self, name: str) -> str:
         return str(self.src / name)
 
-    def workdir(self, check_id: str) -> str:
-        return str(self.root / "run" / check_id)
+    def workdir(self) -> str:
+        return str(self.root / "run" / "check")  # the same for every check: it tells nothing
 
     def close(self) -> None:
         self.end_session()

@@ -4,10 +4,12 @@ step's time, and never on one that is only slow. Real agent, real sockets, real 
 from __future__ import annotations
 
 import json
+import resource
 import sys
 import textwrap
 from pathlib import Path
 
+from grader.agent.connections import KEEP_BEYOND_SENT
 from tests.agent.conftest import LIMITS, call_agent
 
 PATIENCE = 30.0  # each step's own timeout: giving up well before it is the stall guard's doing
@@ -152,3 +154,30 @@ def test_connections_the_kernel_is_still_retransmitting_are_waited_for(tmp_path)
     )
     assert [c["stuck"] for c in obs["connections"]] == [None] * 20
     assert all(c["completed"] for c in obs["connections"])
+
+
+FLOOD_SERVER = """
+    import socket, sys
+    s = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+    c, _ = s.accept()
+    block = b"x" * 65536
+    while True:
+        c.sendall(block)    # answers every line with an endless stream
+"""
+
+
+def test_a_server_that_floods_is_counted_not_kept(tmp_path):
+    script = [{"send": "hello\n"}, {"wait_eof": True}]  # reads the flood until time runs out
+    obs = _observe(
+        tmp_path,
+        _request(
+            tmp_path,
+            server=_python(FLOOD_SERVER),
+            connections=[{"name": "client", "script": script}],
+            limits={**LIMITS, "wall_time": 3.0},
+            step_timeout=2.0,
+        ),
+    )
+    (conn,) = obs["connections"]
+    assert conn["received_total"] > 4 * KEEP_BEYOND_SENT  # far more arrived than was kept
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 200 << 10  # KiB
