@@ -31,6 +31,7 @@ def agent_request(check, limits, box: Sandbox) -> dict:
             "args": list(stim.args),
             "stdin": _data(stim.stdin),
             "read_limit": stim.read_limit,
+            "umask": None if stim.umask is None else int(stim.umask, 8),
         }
     elif check.driver == "http":
         request |= _http(check, box)

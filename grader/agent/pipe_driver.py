@@ -57,7 +57,7 @@ def spawn(req: dict, program: str, args: list[str], cwd: str, stdin) -> subproce
         stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        preexec_fn=preexec(req["limits"], req.get("user")),
+        preexec_fn=preexec(req["limits"], req.get("user"), req.get("umask")),
         start_new_session=True,  # the student's kill(0, ...) reaches only its own group
         restore_signals=True,  # SIGPIPE back to default: Python ignores it
     )

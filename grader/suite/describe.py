@@ -53,6 +53,7 @@ EXAMPLES: dict[str, str] = {
     "files": 'files: {data.txt: "one line\\n", big.bin: {generate: binary, size: 1MiB}}',
     "file": 'data.txt: "one line\\n"  or  data.txt: {generate: text, size: 64KiB}',
     "read_limit": "read_limit: 4KiB",
+    "umask": 'umask: "000"',
     "generate": "generate: text",
     "size": "size: 64KiB",
     "seed": "seed: 42",

@@ -6,7 +6,7 @@ from pydantic import Field, StrictStr
 
 from grader.suite.base import SuiteModel
 from grader.suite.data import Data
-from grader.suite.fields import FileName, PositiveBytes, ProgramName
+from grader.suite.fields import FileName, PositiveBytes, ProgramName, Umask
 
 
 class PipeStimulus(SuiteModel):
@@ -18,6 +18,9 @@ class PipeStimulus(SuiteModel):
     files: dict[FileName, Data] = Field(default_factory=dict)
     # Read this many bytes of stdout, then close the pipe: tests programs against early readers.
     read_limit: PositiveBytes | None = None
+    # The program's file mode creation mask (the agent's own when unset): "000" shows the
+    # mode a program asks for when it creates a file, with no bit taken away.
+    umask: Umask | None = None
 
     def programs(self) -> list[str]:
         return [self.program]

@@ -116,6 +116,12 @@ def test_files_are_created_in_the_working_directory(agent, run_dir: Path):
     assert (run_dir / "sub" / "dir" / "b.bin").read_bytes() == blob
 
 
+def test_umask_is_the_programs_when_given(agent, run_dir: Path):
+    obs = agent("umask; echo > made.txt", umask=0)
+    assert head(obs["stdout"]) == b"0000\n"
+    assert (run_dir / "made.txt").stat().st_mode & 0o777 == 0o666
+
+
 def test_terminating_signal_is_named(agent):
     obs = agent("echo before; kill -SEGV $$; echo after")
     assert obs["ended_by"] == "exit"
