@@ -159,6 +159,13 @@ def sigpipe_ignored(found: list[dict], program: str) -> str:
     )
 
 
+def no_message(program: str) -> str:
+    return (
+        f"your {program} wrote nothing on stderr where the handout asks for a message (its "
+        "wording is yours): report every error with fprintf(stderr, ...) or perror()"
+    )
+
+
 def broken_pipe() -> str:
     return (
         "a program reported 'Broken pipe' (EPIPE) instead of being stopped by SIGPIPE: "

@@ -205,6 +205,15 @@ def _requirements(check, s: dict, r: dict, program: str) -> list[Finding]:
                 diagnosis=[diagnose.sigpipe_ignored(procs["sigpipe_ignored"], program)],
             )
         )
+    if "stderr_message" in check.require and r["stderr"]["size"] and not s["stderr"]["size"]:
+        found.append(
+            Finding(
+                "no message on stderr",
+                expected="a message on stderr, as the reference writes",
+                actual="nothing on stderr",
+                diagnosis=[diagnose.no_message(program)],
+            )
+        )
     if "concurrent_stages" in check.require and procs["max_concurrent"] < ref["max_concurrent"]:
         found.append(
             Finding(
