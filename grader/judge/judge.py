@@ -194,8 +194,8 @@ def _requirements(check, s: dict, r: dict, program: str) -> list[Finding]:
     if "no_fd_leak" in check.require and procs["leaked_fds"]:
         found.append(
             Finding(
-                "pipe descriptors leaked into a child",
-                diagnosis=[diagnose.leaked(procs["leaked_fds"])],
+                "descriptors leaked into a child",
+                diagnosis=diagnose.leaked(procs["leaked_fds"]),
             )
         )
     if "sigpipe_default" in check.require and procs["sigpipe_ignored"]:

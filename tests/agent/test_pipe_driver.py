@@ -297,6 +297,13 @@ def test_pipe_descriptor_leaked_into_an_execd_child(agent, leak: bool):
     assert len({x["pipe"] for x in leaks}) == 1
 
 
+def test_file_descriptor_leaked_into_an_execd_child(agent):
+    obs = agent("exec 3<in.txt; sleep 0.3", files={"in.txt": "x\n"})
+    [leak] = obs["processes"]["leaked_fds"]
+    assert (leak["comm"], leak["fd"], leak["pipe"]) == ("sleep", 3, None)
+    assert leak["target"].endswith("/in.txt")
+
+
 SIGPIPE_THEN_EXEC = """
 import os, signal
 signal.signal(signal.SIGPIPE, signal.{action})

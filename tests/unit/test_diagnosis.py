@@ -360,6 +360,16 @@ def test_a_umask_is_part_of_the_stimulus_a_student_reproduces():
     assert describe(check.stimulus) == './shell; stdin: "echo hi > out.txt\\n"; umask 000'
 
 
+def test_a_file_left_open_in_a_child_is_named_beside_pipe_ends():
+    pipe = {"pid": 5, "comm": "sleep", "fd": 3, "pipe": 77, "mode": "r"}
+    file = {"pid": 6, "comm": "sleep", "fd": 3, "pipe": None, "mode": "r"}
+    file["target"] = "/tmp/run/in\x1b.txt"
+    said = diagnose.leaked([pipe, file])
+    assert said[0].startswith("pipe descriptors leaked into programs you started: `sleep`")
+    assert '`sleep` (pid 6) fd 3 ("in\\x1b.txt")' in said[1]
+    assert said[1].endswith("close the descriptor open() gave")
+
+
 # -- a message whose wording the handout leaves free --------------------------------------------
 
 
