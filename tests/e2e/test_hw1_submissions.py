@@ -41,6 +41,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "redirect-files": {
         "shell-redirect-truncates": ("fail", "O_TRUNC"),
         "shell-redirect-fails": ("fail", 'the reference prints nothing; yours prints "hi\\n"'),
+        "shell-no-fd-leak": ("fail", 'fd 3 ("in.txt")'),
     },
     "exit-ignores-extra-arguments": {
         "shell-exit-arguments": ("fail", "status 1, and the shell"),
