@@ -54,6 +54,8 @@ EXAMPLES: dict[str, str] = {
     "file": 'data.txt: "one line\\n"  or  data.txt: {generate: text, size: 64KiB}',
     "read_limit": "read_limit: 4KiB",
     "umask": 'umask: "000"',
+    "stdin_file": "stdin_file: data.txt",
+    "stdout_full": "stdout_full: true",
     "generate": "generate: text",
     "size": "size: 64KiB",
     "seed": "seed: 42",

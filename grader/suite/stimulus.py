@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, StrictStr
+from pydantic import Field, StrictBool, StrictStr, model_validator
 
 from grader.suite.base import SuiteModel
 from grader.suite.data import Data
@@ -21,6 +21,19 @@ class PipeStimulus(SuiteModel):
     # The program's file mode creation mask (the agent's own when unset): "000" shows the
     # mode a program asks for when it creates a file, with no bit taken away.
     umask: Umask | None = None
+    # Files in place of the pipes, for programs whose handout says what an I/O error does:
+    # stdin read from a file of the folder (a folder itself cannot be read), stdout on
+    # /dev/full (every write fails with ENOSPC).
+    stdin_file: FileName | None = None
+    stdout_full: StrictBool = False
+
+    @model_validator(mode="after")
+    def _one_stdin(self) -> PipeStimulus:
+        if self.stdin and self.stdin_file is not None:
+            raise ValueError("stdin and stdin_file do not combine")
+        if self.stdout_full and self.read_limit is not None:
+            raise ValueError("stdout_full and read_limit do not combine")
+        return self
 
     def programs(self) -> list[str]:
         return [self.program]

@@ -122,6 +122,16 @@ def test_umask_is_the_programs_when_given(agent, run_dir: Path):
     assert (run_dir / "made.txt").stat().st_mode & 0o777 == 0o666
 
 
+def test_stdin_from_a_folder_cannot_be_read_and_stdout_on_dev_full_cannot_be_written(agent):
+    obs = agent("cat", stdin_file="folder", files={"folder/x.txt": ""})
+    assert obs["exit"] == exited(1)
+    assert b"Is a directory" in head(obs["stderr"])
+    obs = agent("cat", stdin_file="data.txt", files={"data.txt": "hi\n"}, stdout_full=True)
+    assert obs["exit"] == exited(1)
+    assert b"No space left on device" in head(obs["stderr"])
+    assert obs["stdout"]["size"] == 0
+
+
 def test_terminating_signal_is_named(agent):
     obs = agent("echo before; kill -SEGV $$; echo after")
     assert obs["ended_by"] == "exit"

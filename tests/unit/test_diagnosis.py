@@ -358,6 +358,8 @@ def test_a_umask_is_part_of_the_stimulus_a_student_reproduces():
         "pipe", {"program": "shell", "stdin": "echo hi > out.txt\n", "umask": "000"}
     )
     assert describe(check.stimulus) == './shell; stdin: "echo hi > out.txt\\n"; umask 000'
+    full = canned_check("pipe", {"program": "pipemsg", "stdin_file": "d", "stdout_full": True})
+    assert describe(full.stimulus) == "./pipemsg; stdin: < d; stdout: > /dev/full"
 
 
 def test_a_file_left_open_in_a_child_is_named_beside_pipe_ends():

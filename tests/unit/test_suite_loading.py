@@ -246,6 +246,14 @@ def test_umask_is_octal_text() -> None:
     assert bad[0].hint == 'write it in quotes, e.g. umask: "000"'
 
 
+def test_stdin_file_replaces_stdin() -> None:
+    text = swap("{program: pipemsg}", "{program: pipemsg, stdin_file: d, stdout_full: true}")
+    stimulus = load_suite(write(text)).assignments["hw1"].checks[0].stimulus
+    assert (stimulus.stdin_file, stimulus.stdout_full) == ("d", True)
+    both = swap("{program: pipemsg}", '{program: pipemsg, stdin: "x", stdin_file: d}')
+    assert ["stdin and stdin_file do not combine" in p.message for p in problems(both)] == [True]
+
+
 def test_checks_survive_a_json_round_trip() -> None:
     hw1 = load_suite(write(EXAMPLE)).assignments["hw1"]
     for check in hw1.checks:
