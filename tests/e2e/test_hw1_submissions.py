@@ -48,11 +48,13 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "shell-exit-arguments-status": ("fail", "exit status 4, expected 1"),
     },
     "fd-leak": {"shell-no-fd-leak": ("fail", "close every pipe descriptor in the child")},
-    "nul-terminator": {
+    "pipemsg-bytes-and-errors": {
         "pipemsg-tiny": ("fail", "C string's terminator"),
         "pipemsg-64k-plus-1": ("fail", "C string's terminator"),
         "pipemsg-reaps-child": ("fail", "C string's terminator"),
         "pipemsg-binary-large": ("fail", "stdout differs from the reference"),
+        "pipemsg-write-fails": ("fail", "exit status 0, expected 1"),
+        "pipemsg-read-fails": ("fail", "exit status 0, expected 1"),
     },
     "sigpipe-ignored": {
         "shell-early-reader": ("fail", "Broken pipe"),
