@@ -32,6 +32,9 @@ def agent_request(check, limits, box: Sandbox) -> dict:
             "args": list(stim.args),
             "stdin": _data(stim.stdin),
             "read_limit": stim.read_limit,
+            "umask": None if stim.umask is None else int(stim.umask, 8),
+            "stdin_file": stim.stdin_file,
+            "stdout_full": stim.stdout_full,
         }
     elif check.driver == "http":
         request |= _http(check, box)

@@ -7,10 +7,13 @@ import resource
 from collections.abc import Callable
 
 
-def preexec(limits: dict, user: dict | None) -> Callable[[], None]:
-    """A function for Popen(preexec_fn=...): rlimits first, then drop to the student's uid."""
+def preexec(limits: dict, user: dict | None, umask: int | None = None) -> Callable[[], None]:
+    """A function for Popen(preexec_fn=...): rlimits (and the umask, when one is given)
+    first, then drop to the student's uid."""
 
     def apply() -> None:
+        if umask is not None:
+            os.umask(umask)
         cpu = max(1, int(limits["cpu_time"]))
         # The soft limit sends SIGXCPU (reported as the CPU limit); the hard one is a backstop.
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))

@@ -48,16 +48,18 @@ def _link(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def spawn(req: dict, program: str, args: list[str], cwd: str, stdin) -> subprocess.Popen:
+def spawn(
+    req: dict, program: str, args: list[str], cwd: str, stdin, stdout=subprocess.PIPE
+) -> subprocess.Popen:
     """Start a student program: its own session, the limits, the student's identity."""
     return subprocess.Popen(
         [program, *args],
         cwd=cwd,
         env={"PATH": ENV_PATH, "HOME": cwd, "LC_ALL": "C", "LANG": "C"},
         stdin=stdin,
-        stdout=subprocess.PIPE,
+        stdout=stdout,
         stderr=subprocess.PIPE,
-        preexec_fn=preexec(req["limits"], req.get("user")),
+        preexec_fn=preexec(req["limits"], req.get("user"), req.get("umask")),
         start_new_session=True,  # the student's kill(0, ...) reaches only its own group
         restore_signals=True,  # SIGPIPE back to default: Python ignores it
     )
@@ -83,11 +85,29 @@ class Peer(Protocol):
 def run_program(req: dict, program: str, args: list[str], cwd: str, peer: Peer | None = None):
     """Run one program to its end with the request's stdin, read_limit and limits."""
     started = time.monotonic()
+    files: list[int] = []
     try:
-        proc = spawn(req, program, args, cwd, subprocess.PIPE)
+        stdin, stdout = _streams(req, cwd, files)
+        proc = spawn(req, program, args, cwd, stdin, stdout)
     except OSError as e:
         return start_error(e, program)
+    finally:
+        for fd in files:
+            os.close(fd)  # the program has its own copy
     return PipeSession(proc, req, started, peer).drive()
+
+
+def _streams(req: dict, cwd: str, files: list[int]) -> tuple[int, int]:
+    """stdin and stdout for the program: pipes to the grader, or files in their place (a
+    stdin that cannot be read, such as a folder; a stdout on which every write fails)."""
+    stdin = stdout = subprocess.PIPE
+    if req.get("stdin_file"):
+        stdin = os.open(os.path.join(cwd, req["stdin_file"]), os.O_RDONLY)
+        files.append(stdin)
+    if req.get("stdout_full"):
+        stdout = os.open("/dev/full", os.O_WRONLY)
+        files.append(stdout)
+    return stdin, stdout
 
 
 class PipeSession:
@@ -117,9 +137,10 @@ class PipeSession:
         self.ended_by = ""
         self.watcher = TreeWatcher(os.getpid(), proc.pid, req.get("stall_window", 0.25))
         self.sel = selectors.DefaultSelector()
-        for stream in (proc.stdin, proc.stdout, proc.stderr):
+        for stream in self._pipes():
             os.set_blocking(stream.fileno(), False)
-        self.sel.register(proc.stdout, selectors.EVENT_READ, self.out)
+        if proc.stdout is not None:
+            self.sel.register(proc.stdout, selectors.EVENT_READ, self.out)
         self.sel.register(proc.stderr, selectors.EVENT_READ, self.err)
         if self.stdin_data:
             self.sel.register(proc.stdin, selectors.EVENT_WRITE)
@@ -230,11 +251,15 @@ class PipeSession:
         if self.written == len(self.stdin_data):
             self.sel.unregister(self.proc.stdin)
 
+    def _pipes(self) -> list:
+        """The streams that are pipes to the grader (stdin and stdout may be files)."""
+        return [s for s in (self.proc.stdin, self.proc.stdout, self.proc.stderr) if s]
+
     def _stdin_closed(self) -> bool:
-        return self.proc.stdin.closed
+        return self.proc.stdin is None or self.proc.stdin.closed
 
     def _close_stdin(self) -> None:
-        if not self.proc.stdin.closed:
+        if not self._stdin_closed():
             if self._registered(self.proc.stdin):
                 self.sel.unregister(self.proc.stdin)
             self.proc.stdin.close()
@@ -261,7 +286,7 @@ class PipeSession:
         if self.exit_status is None and self.proc.pid in statuses:
             self.exit_status = statuses[self.proc.pid]
             self.proc.returncode = self.exit_status
-        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+        for stream in self._pipes():
             if self._registered(stream):
                 self.sel.unregister(stream)
             stream.close()

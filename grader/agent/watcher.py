@@ -59,9 +59,12 @@ class TreeWatcher:
     def _inspect_exec(self, p: procfs.Proc) -> None:
         self._inspected.add(p.pid)
         self.execs[p.pid] = _brief(p)  # its name now, after the exec
+        # Whatever it holds beyond 0, 1 and 2 just after exec it was given: a pipe end, or a
+        # file (the original of a redirection) that the parent left open.
         for f in procfs.open_files(p.pid):
-            if f.fd >= 3 and f.pipe is not None:
-                self.leaked_fds.append({**_brief(p), "fd": f.fd, "pipe": f.pipe, "mode": f.mode})
+            if f.fd >= 3:
+                leak = {**_brief(p), "fd": f.fd, "pipe": f.pipe, "mode": f.mode}
+                self.leaked_fds.append(leak if f.pipe is not None else {**leak, "target": f.target})
         if procfs.sigpipe_ignored(p.pid):
             self.sigpipe_ignored.append(_brief(p))
 

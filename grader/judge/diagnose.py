@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from ..agent.datagen import materialise
 from .outcome import last_line
 from .streams import head, show
@@ -139,15 +141,29 @@ def stray(found: list[dict], program: str) -> str:
     )
 
 
-def leaked(found: list[dict]) -> str:
-    fds = ", ".join(
-        f"{_who(f)} fd {f['fd']} ({'read' if f['mode'] == 'r' else 'write'} end of a pipe)"
-        for f in found[:6]
-    )
-    return (
-        f"pipe descriptors leaked into programs you started: {fds}; close every pipe "
-        "descriptor in the child after dup2 and before exec"
-    )
+def leaked(found: list[dict]) -> list[str]:
+    pipes = [f for f in found if f.get("pipe") is not None]
+    files = [f for f in found if f.get("pipe") is None]
+    said = []
+    if pipes:
+        fds = ", ".join(
+            f"{_who(f)} fd {f['fd']} ({'read' if f['mode'] == 'r' else 'write'} end of a pipe)"
+            for f in pipes[:6]
+        )
+        said.append(
+            f"pipe descriptors leaked into programs you started: {fds}; close every pipe "
+            "descriptor in the child after dup2 and before exec"
+        )
+    if files:
+        fds = ", ".join(
+            f"{_who(f)} fd {f['fd']} ({show(os.path.basename(f['target']).encode(), 60)})"
+            for f in files[:6]
+        )
+        said.append(
+            f"descriptors other than 0, 1 and 2 left open in programs you started: {fds}; "
+            "after dup2 of a < or > file onto 0 or 1, close the descriptor open() gave"
+        )
+    return said
 
 
 def sigpipe_ignored(found: list[dict], program: str) -> str:
@@ -156,6 +172,13 @@ def sigpipe_ignored(found: list[dict], program: str) -> str:
         f"SIGPIPE was ignored in programs started by your {program}: {names}; they inherited "
         "SIG_IGN, so an early reader's exit does not stop them: leave SIGPIPE at its default "
         "(or restore SIG_DFL in the child before exec)"
+    )
+
+
+def no_message(program: str) -> str:
+    return (
+        f"your {program} wrote nothing on stderr where the handout asks for a message (its "
+        "wording is yours): report every error with fprintf(stderr, ...) or perror()"
     )
 
 

@@ -194,8 +194,8 @@ def _requirements(check, s: dict, r: dict, program: str) -> list[Finding]:
     if "no_fd_leak" in check.require and procs["leaked_fds"]:
         found.append(
             Finding(
-                "pipe descriptors leaked into a child",
-                diagnosis=[diagnose.leaked(procs["leaked_fds"])],
+                "descriptors leaked into a child",
+                diagnosis=diagnose.leaked(procs["leaked_fds"]),
             )
         )
     if "sigpipe_default" in check.require and procs["sigpipe_ignored"]:
@@ -203,6 +203,15 @@ def _requirements(check, s: dict, r: dict, program: str) -> list[Finding]:
             Finding(
                 "SIGPIPE ignored in the programs started",
                 diagnosis=[diagnose.sigpipe_ignored(procs["sigpipe_ignored"], program)],
+            )
+        )
+    if "stderr_message" in check.require and r["stderr"]["size"] and not s["stderr"]["size"]:
+        found.append(
+            Finding(
+                "no message on stderr",
+                expected="a message on stderr, as the reference writes",
+                actual="nothing on stderr",
+                diagnosis=[diagnose.no_message(program)],
             )
         )
     if "concurrent_stages" in check.require and procs["max_concurrent"] < ref["max_concurrent"]:

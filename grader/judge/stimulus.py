@@ -23,6 +23,12 @@ def describe(stimulus) -> str:
         parts.append(f"file {name}: {_data(spec)}")
     if stimulus.read_limit is not None:
         parts.append(f"the grader reads {stimulus.read_limit} bytes of stdout, then closes it")
+    if stimulus.umask is not None:
+        parts.append(f"umask {stimulus.umask}")
+    if stimulus.stdin_file is not None:
+        parts.append(f"stdin: < {stimulus.stdin_file}")
+    if stimulus.stdout_full:
+        parts.append("stdout: > /dev/full")
     return "; ".join(parts)
 
 

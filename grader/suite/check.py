@@ -32,6 +32,7 @@ Requirement = Literal[
     "no_stray_processes",
     "concurrent_stages",
     "sigpipe_default",
+    "stderr_message",  # something on stderr wherever the reference writes there
     "server_survives",
     "no_fd_growth",
     "children_exit",  # a server's children have exited once their connections are over

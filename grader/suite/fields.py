@@ -6,6 +6,7 @@ Validation failures raise PydanticCustomError with a type of our own ("duration"
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
@@ -46,6 +47,13 @@ def _file_name(value: str) -> str:
     return value
 
 
+def _umask(value: str) -> str:
+    # Octal digits in quotes: unquoted, YAML reads 022 as 18 or 22 depending on its version.
+    if not re.fullmatch(r"[0-7]{1,4}", value) or int(value, 8) > 0o777:
+        raise PydanticCustomError("umask", "must be octal digits like 022")
+    return value
+
+
 def _version(value: int) -> int:
     if value not in SUPPORTED_VERSIONS:
         raise PydanticCustomError("version", "unsupported version {version}", {"version": value})
@@ -73,3 +81,4 @@ CheckId = Annotated[str, StringConstraints(strict=True, pattern=CHECK_ID_PATTERN
 ProgramName = Annotated[Text, AfterValidator(_program_name)]
 FileName = Annotated[Text, AfterValidator(_file_name)]
 Version = Annotated[int, Field(strict=True), AfterValidator(_version)]
+Umask = Annotated[str, StringConstraints(strict=True), AfterValidator(_umask)]

@@ -179,6 +179,11 @@ def _program_name(error: ErrorDetails, spot: Spot, data: Any, what: str) -> Expl
     return message, "programs are built in the student's folder; write just the name, e.g. pipemsg"
 
 
+def _umask(error: ErrorDetails, spot: Spot, data: Any, what: str) -> Explanation:
+    message = f"{what} must be octal digits like 022, got {show(error['input'])}"
+    return message, 'write it in quotes, e.g. umask: "000"'
+
+
 def _version(error: ErrorDetails, spot: Spot, data: Any, what: str) -> Explanation:
     message = f"'version' must be 1, got {show(error['input'])}"
     return message, "this grader reads version 1 of grading.yml; write: version: 1"
@@ -199,6 +204,7 @@ _HANDLERS: dict[str, _Handler] = {
     "duration": _duration,
     "size": _size,
     "program_name": _program_name,
+    "umask": _umask,
     "version": _version,
 }
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field, StrictStr
+from pydantic import Field, StrictBool, StrictStr, model_validator
 
 from grader.suite.base import SuiteModel
 from grader.suite.data import Data
-from grader.suite.fields import FileName, PositiveBytes, ProgramName
+from grader.suite.fields import FileName, PositiveBytes, ProgramName, Umask
 
 
 class PipeStimulus(SuiteModel):
@@ -18,6 +18,22 @@ class PipeStimulus(SuiteModel):
     files: dict[FileName, Data] = Field(default_factory=dict)
     # Read this many bytes of stdout, then close the pipe: tests programs against early readers.
     read_limit: PositiveBytes | None = None
+    # The program's file mode creation mask (the agent's own when unset): "000" shows the
+    # mode a program asks for when it creates a file, with no bit taken away.
+    umask: Umask | None = None
+    # Files in place of the pipes, for programs whose handout says what an I/O error does:
+    # stdin read from a file of the folder (a folder itself cannot be read), stdout on
+    # /dev/full (every write fails with ENOSPC).
+    stdin_file: FileName | None = None
+    stdout_full: StrictBool = False
+
+    @model_validator(mode="after")
+    def _one_stdin(self) -> PipeStimulus:
+        if self.stdin and self.stdin_file is not None:
+            raise ValueError("stdin and stdin_file do not combine")
+        if self.stdout_full and self.read_limit is not None:
+            raise ValueError("stdout_full and read_limit do not combine")
+        return self
 
     def programs(self) -> list[str]:
         return [self.program]

@@ -116,6 +116,22 @@ def test_files_are_created_in_the_working_directory(agent, run_dir: Path):
     assert (run_dir / "sub" / "dir" / "b.bin").read_bytes() == blob
 
 
+def test_umask_is_the_programs_when_given(agent, run_dir: Path):
+    obs = agent("umask; echo > made.txt", umask=0)
+    assert head(obs["stdout"]) == b"0000\n"
+    assert (run_dir / "made.txt").stat().st_mode & 0o777 == 0o666
+
+
+def test_stdin_from_a_folder_cannot_be_read_and_stdout_on_dev_full_cannot_be_written(agent):
+    obs = agent("cat", stdin_file="folder", files={"folder/x.txt": ""})
+    assert obs["exit"] == exited(1)
+    assert b"Is a directory" in head(obs["stderr"])
+    obs = agent("cat", stdin_file="data.txt", files={"data.txt": "hi\n"}, stdout_full=True)
+    assert obs["exit"] == exited(1)
+    assert b"No space left on device" in head(obs["stderr"])
+    assert obs["stdout"]["size"] == 0
+
+
 def test_terminating_signal_is_named(agent):
     obs = agent("echo before; kill -SEGV $$; echo after")
     assert obs["ended_by"] == "exit"
@@ -289,6 +305,13 @@ def test_pipe_descriptor_leaked_into_an_execd_child(agent, leak: bool):
     assert sorted(x["pid"] for x in leaks) == sorted(e["pid"] for e in procs["execs"])
     assert [(x["comm"], x["fd"], x["mode"]) for x in leaks] == [("sleep", 3, "r")] * 2
     assert len({x["pipe"] for x in leaks}) == 1
+
+
+def test_file_descriptor_leaked_into_an_execd_child(agent):
+    obs = agent("exec 3<in.txt; sleep 0.3", files={"in.txt": "x\n"})
+    [leak] = obs["processes"]["leaked_fds"]
+    assert (leak["comm"], leak["fd"], leak["pipe"]) == ("sleep", 3, None)
+    assert leak["target"].endswith("/in.txt")
 
 
 SIGPIPE_THEN_EXEC = """

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from grader.suite import load_suite
 from tests.support import ROOT, SUBMISSIONS, KnownBadClass, assert_fails_exactly, verdicts
+
+CHECKS = [c.id for c in load_suite(ROOT / "grading.yml").assignments["hw1"].checks]
 
 # bug -> {check id: (verdict, words the reason or diagnosis must contain)}
 EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
@@ -35,14 +38,23 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "no-wait": {"shell-reaps-children": ("fail", "never waited for")},
     "words-split-on-spaces": {"shell-words": ("fail", "command not found")},
     "not-found-status-1": {"shell-not-found": ("fail", "exit status 1, expected 127")},
-    "redirect-appends": {"shell-redirect-truncates": ("fail", "O_TRUNC")},
-    "exit-ignores-extra-arguments": {"shell-exit-arguments": ("fail", "status 1, and the shell")},
+    "redirect-files": {
+        "shell-redirect-truncates": ("fail", "O_TRUNC"),
+        "shell-redirect-fails": ("fail", 'the reference prints nothing; yours prints "hi\\n"'),
+        "shell-no-fd-leak": ("fail", 'fd 3 ("in.txt")'),
+    },
+    "exit-ignores-extra-arguments": {
+        "shell-exit-arguments": ("fail", "status 1, and the shell"),
+        "shell-exit-arguments-status": ("fail", "exit status 4, expected 1"),
+    },
     "fd-leak": {"shell-no-fd-leak": ("fail", "close every pipe descriptor in the child")},
-    "nul-terminator": {
+    "pipemsg-bytes-and-errors": {
         "pipemsg-tiny": ("fail", "C string's terminator"),
         "pipemsg-64k-plus-1": ("fail", "C string's terminator"),
         "pipemsg-reaps-child": ("fail", "C string's terminator"),
         "pipemsg-binary-large": ("fail", "stdout differs from the reference"),
+        "pipemsg-write-fails": ("fail", "exit status 0, expected 1"),
+        "pipemsg-read-fails": ("fail", "exit status 0, expected 1"),
     },
     "sigpipe-ignored": {
         "shell-early-reader": ("fail", "Broken pipe"),
@@ -52,6 +64,26 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "shell-early-reader": ("timeout", "whose read end it also holds open itself, as fd 3"),
         "shell-no-fd-leak": ("fail", "(read end of a pipe)"),
     },
+    "wrong-statuses": {
+        "shell-killed-by-signal": ("fail", "exit status 0, expected 137"),
+        "shell-not-executable": ("fail", "exit status 127, expected 126"),
+        "shell-blank-script": ("fail", "exit status 1, expected 0"),
+        "shell-cd-fails": ("fail", "exit status 0, expected 1"),
+    },
+    "output-and-messages": {
+        "shell-builtins": ("fail", 'expected "/\\n", got "after\\n"'),
+        "shell-builtin-missing-input": ("fail", "the reference prints nothing; yours prints"),
+        "shell-redirect-truncates": ("fail", 'expected "644\\n", got "666\\n"'),
+        "shell-syntax-errors": ("fail", "no message on stderr"),
+    },
+    "parser-limits": {
+        "shell-words": ("fail", "line 2 differs at column 4090"),
+        "shell-three-plus-stages": ("fail", "too many stages"),
+        "shell-redirect": ("fail", 'line 5 differs at column 1 (byte 8): expected "3\\n"'),
+        "shell-syntax-errors": ("fail", 'the reference prints nothing; yours prints "12\\n"'),
+    },
+    # The grader builds with the handout's flags: the warning make alone hides is an error.
+    "makefile-without-werror": {cid: ("build-failed", "-Werror") for cid in CHECKS},
     "crash": {
         cid: ("crashed", "SIGSEGV")
         for cid in (
@@ -61,6 +93,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "shell-concurrent",
             "shell-reaps-children",
             "shell-no-fd-leak",
+            "shell-syntax-errors",  # `echo 9 | | echo 10` has three stages
         )
     },
 }

@@ -12,6 +12,7 @@ from grader.agent.server_run import _left_open
 from grader.judge import diagnose, judge
 from grader.judge.curl import reproduce
 from grader.judge.http_causes import race
+from grader.judge.stimulus import describe
 from grader.suite.limits import DEFAULT_LIMITS
 from tests.support import canned_check
 
@@ -350,3 +351,36 @@ def test_many_connections_left_open_are_counted_by_nc_exit_status():
 def test_unanswered_requests_among_many_end_with_curl_s_timeout():
     stim = _http_check({"get": "/hello.txt", "count": 100, "concurrency": 4}).stimulus
     assert "curl -sS -o /dev/null --max-time 3 " in reproduce(stim, stim.requests[0], None)
+
+
+def test_a_umask_is_part_of_the_stimulus_a_student_reproduces():
+    check = canned_check(
+        "pipe", {"program": "shell", "stdin": "echo hi > out.txt\n", "umask": "000"}
+    )
+    assert describe(check.stimulus) == './shell; stdin: "echo hi > out.txt\\n"; umask 000'
+    full = canned_check("pipe", {"program": "pipemsg", "stdin_file": "d", "stdout_full": True})
+    assert describe(full.stimulus) == "./pipemsg; stdin: < d; stdout: > /dev/full"
+
+
+def test_a_file_left_open_in_a_child_is_named_beside_pipe_ends():
+    pipe = {"pid": 5, "comm": "sleep", "fd": 3, "pipe": 77, "mode": "r"}
+    file = {"pid": 6, "comm": "sleep", "fd": 3, "pipe": None, "mode": "r"}
+    file["target"] = "/tmp/run/in\x1b.txt"
+    said = diagnose.leaked([pipe, file])
+    assert said[0].startswith("pipe descriptors leaked into programs you started: `sleep`")
+    assert '`sleep` (pid 6) fd 3 ("in\\x1b.txt")' in said[1]
+    assert said[1].endswith("close the descriptor open() gave")
+
+
+# -- a message whose wording the handout leaves free --------------------------------------------
+
+
+def test_a_missing_message_fails_stderr_message_and_any_wording_passes():
+    check = canned_check("pipe", {"program": "shell"}, require=["stderr_message"])
+    ref = _run(b"", code=2, stderr=b"shell: syntax error: empty command\n")
+    silent = judge(check, DEFAULT_LIMITS, _run(b"", code=2), ref)
+    assert (str(silent.verdict), silent.finding.reason) == ("fail", "no message on stderr")
+    assert "wrote nothing on stderr" in silent.finding.diagnosis[0]
+    worded = _run(b"", code=2, stderr=b"shell: bad line\n")
+    assert str(judge(check, DEFAULT_LIMITS, worded, ref).verdict) == "pass"
+    assert str(judge(check, DEFAULT_LIMITS, _run(b""), _run(b"")).verdict) == "pass"

@@ -236,6 +236,24 @@ def test_stimulus_with_everything() -> None:
     assert stimulus.read_limit == 4096
 
 
+def test_umask_is_octal_text() -> None:
+    text = swap("{program: pipemsg}", '{program: pipemsg, umask: "000"}')
+    check = load_suite(write(text)).assignments["hw1"].checks[0]
+    assert check.stimulus.umask == "000"
+    assert parse_check(json.loads(json.dumps(check.model_dump(mode="json")))) == check
+    bad = problems(swap("{program: pipemsg}", '{program: pipemsg, umask: "0o22"}'))
+    assert [p.message for p in bad] == ["'umask' must be octal digits like 022, got '0o22'"]
+    assert bad[0].hint == 'write it in quotes, e.g. umask: "000"'
+
+
+def test_stdin_file_replaces_stdin() -> None:
+    text = swap("{program: pipemsg}", "{program: pipemsg, stdin_file: d, stdout_full: true}")
+    stimulus = load_suite(write(text)).assignments["hw1"].checks[0].stimulus
+    assert (stimulus.stdin_file, stimulus.stdout_full) == ("d", True)
+    both = swap("{program: pipemsg}", '{program: pipemsg, stdin: "x", stdin_file: d}')
+    assert ["stdin and stdin_file do not combine" in p.message for p in problems(both)] == [True]
+
+
 def test_checks_survive_a_json_round_trip() -> None:
     hw1 = load_suite(write(EXAMPLE)).assignments["hw1"]
     for check in hw1.checks:
