@@ -36,7 +36,15 @@ def _run(req: dict, cwd: str, port: int) -> dict:
     patience = float(req.get("patience", 1.5))
 
     def talk(port: int, deadline: float, server_pid: int) -> list[dict]:
-        return [_entry(spec, port, timeout, patience, deadline) for spec in req["requests"]]
+        done: list[dict] = []
+        silent = True  # every entry so far asked for an answer and got none
+        for spec in req["requests"]:
+            if done and silent:
+                done.append({"skipped": _GiveUp.SKIPPED})  # each would wait its timeout
+                continue
+            done.append(_entry(spec, port, timeout, patience, deadline))
+            silent = silent and _asks(spec) and _unanswered(done[-1])
+        return done
 
     observation: dict = {}
     try:
@@ -46,6 +54,18 @@ def _run(req: dict, cwd: str, port: int) -> dict:
             observation["upstream"] = upstream.stop()
         tree.kill_all(os.getpid())
     return observation
+
+
+def _asks(spec: dict) -> bool:
+    """Whether the entry waits for an answer (a client that hangs up or resets does not)."""
+    return not spec.get("hang_up") and spec.get("reset_after") is None
+
+
+def _unanswered(obs: dict) -> bool:
+    """Not one answer came to this entry's requests: no response, or none of many."""
+    if "count" in obs:
+        return obs["statuses"].get("none", 0) == obs["count"]
+    return bool(obs.get("error")) and not obs.get("responses")
 
 
 def _entry(spec: dict, port: int, timeout: float, patience: float, deadline: float) -> dict:

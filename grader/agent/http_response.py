@@ -66,6 +66,7 @@ def parse(data: bytes, path: str | None, eof: bool) -> dict:
         problems.append("the status line does not end with CRLF")
     if data and not complete:
         problems.append("the headers never ended (no empty line)")
+    problems += _bare_line_ends(data, lines, complete)
     headers: dict[str, str] = {}
     for line in lines[1:]:
         text = line.rstrip(b"\r")
@@ -111,6 +112,19 @@ def _first_line_ends_with_crlf(data: bytes) -> bool:
     its CRLF away with the separator. Nothing yet, or no line end yet, is not this problem."""
     end = data.find(b"\n")
     return end < 0 or (end > 0 and data[end - 1] == 0x0D)
+
+
+def _bare_line_ends(data: bytes, lines: list[bytes], complete: bool) -> list[str]:
+    """Header lines (and the empty line after them) that end in a bare LF. The status
+    line has its own problem. When the head ended with CRLF CRLF, its last line's CRLF went
+    with the separator; when it ended with LF LF, the empty line itself is a bare LF."""
+    if not complete:
+        return []  # a problem of its own
+    crlf_end = b"\r\n\r\n" in data  # as split_head decides
+    for line in lines[1:-1] if crlf_end else lines[1:]:
+        if not line.endswith(b"\r"):
+            return [f"a header line does not end with CRLF: {_show(line)}"]
+    return [] if crlf_end else ["the empty line that ends the headers does not end with CRLF"]
 
 
 def links(body: bytes, path: str | None) -> list[str]:

@@ -57,7 +57,7 @@ def _request(check, request, mine: dict, ref: dict) -> list[Finding]:
     if ref["done"] and not mine["done"]:
         got = mine["responses"][-1] if mine["responses"] else None
         why = mine.get("error") or (got["problems"][0] if got and got["problems"] else "")
-        if not got or got["status"] is None:
+        if (not got or got["status"] is None) and not _answered_otherwise(mine, ref):
             reason = f"no response to {name}" + (f" ({why})" if why else "")
             cause = http_causes.no_response(why)
             if request.half_close:
@@ -70,6 +70,13 @@ def _request(check, request, mine: dict, ref: dict) -> list[Finding]:
     return found
 
 
+def _answered_otherwise(mine: dict, ref: dict) -> bool:
+    """An earlier response on the connection already had another status than the
+    reference's (a proxy's 502, after which the connection ended): that is the news."""
+    pairs = zip(mine["responses"], ref["responses"], strict=False)
+    return any(m.get("status") not in (None, e.get("status")) for m, e in pairs)
+
+
 def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
     found = []
     new = [p for p in m["problems"] if p not in e["problems"] and not _file_own_nul(p, m, e)]
@@ -78,11 +85,13 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
         found.append(Finding(f"malformed response to {where}: {new[0]}", diagnosis=causes))
     aspects = check.compare
     if "status" in aspects and m["status"] != e["status"]:
+        unreached = _relays(check) and m["status"] == 502  # the upstream always answers
         found.append(
             Finding(
                 f"status {m['status']} for {where}, expected {e['status']}",
                 expected=e["status_line"],
                 actual=m["status_line"] or "no status line",
+                diagnosis=[http_causes.unreached()] if unreached else [],
             )
         )
     elif "status_class" in aspects and (m["status"] or 0) // 100 != (e["status"] or 0) // 100:
@@ -93,13 +102,24 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
                 actual=m["status_line"] or "no status line",
             )
         )
-    if found and m["status"] != e["status"]:
-        return found  # another status: its headers and body are another page
+    if m["status"] != e["status"]:
+        # Another status (a 404 where a 403 was, both allowed): another page, compared no
+        # further; a failed status says enough on its own.
+        return found or _left_open(check, where, m, e)
+    if "status_line" in aspects and m["status_line"] != e["status_line"]:
+        found.append(
+            Finding(
+                f"status line {m['status_line'][:60]!r} for {where}, expected {e['status_line']!r}",
+                expected=e["status_line"],
+                actual=m["status_line"],
+                diagnosis=[http_causes.status_line()],
+            )
+        )
     if "content_type" in aspects and m["content_type"] != e["content_type"]:
         found.append(
             Finding(
                 f"Content-Type {m['content_type']!r} for {where}, expected {e['content_type']!r}",
-                diagnosis=[http_causes.mime(e["content_type"])],
+                diagnosis=[http_causes.mime(e["content_type"], e["status"])],
             )
         )
     if "content_length" in aspects and m["content_length"] is None and e["content_length"]:
@@ -116,15 +136,7 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
             if m["body"]["size"] < e["body"]["size"]:
                 f.diagnosis.append(_short(check, m["body"]["size"], e["body"]["size"]))
             found.append(f)
-    if e.get("closed") and not m.get("closed"):
-        found.append(
-            Finding(
-                f"the connection stayed open after the response to {where}",
-                expected="the server closes the connection after the response",
-                actual="still open well after the last byte",
-                diagnosis=[http_causes.left_open(_relays(check))],
-            )
-        )
+    found += _left_open(check, where, m, e)
     if "links" in aspects and m["links"] != e["links"]:
         missing = sorted(set(e["links"] or []) - set(m["links"] or []))
         extra = sorted(set(m["links"] or []) - set(e["links"] or []))
@@ -137,6 +149,19 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
             )
         )
     return found
+
+
+def _left_open(check, where: str, m: dict, e: dict) -> list[Finding]:
+    if not e.get("closed") or m.get("closed"):
+        return []
+    return [
+        Finding(
+            f"the connection stayed open after the response to {where}",
+            expected="the server closes the connection after the response",
+            actual="still open well after the last byte",
+            diagnosis=[http_causes.left_open(_relays(check))],
+        )
+    ]
 
 
 def _relays(check) -> bool:
@@ -180,6 +205,15 @@ def _beside_idle(check, request, name: str, mine: dict, ref: dict) -> list[Findi
                 diagnosis=[http_causes.waited(idle, *shape)],
             )
         ]
+    if mine["served_while_held"] and not ref["served_while_held"] and ref["threads"] <= 1:
+        return [
+            Finding(
+                f"{name} was answered while {idle} idle client(s) held the connection before it",
+                expected="held until the idle client left: one connection at a time",
+                actual=f"answered at once, by {shape[0]} process(es) and {shape[1]} thread(s)",
+                diagnosis=[http_causes.not_sequential(check.stimulus.server.program)],
+            )
+        ]
     if mine["served_while_held"] and not ref["served_while_held"]:
         return [
             Finding(
@@ -209,7 +243,9 @@ def _model(obs: dict, idle: int) -> str | None:
 def _many(check, name: str, mine: dict, ref: dict) -> list[Finding]:
     ((status, _),) = ref["statuses"].items() or [("200", 0)]
     ((body, _),) = ref["bodies"].items() or [("", 0)]
-    good = min(mine["statuses"].get(status, 0), mine["bodies"].get(body, 0))
+    good = mine["statuses"].get(status, 0)
+    if "body" in check.compare:  # an error page's or a listing's markup is free
+        good = min(good, mine["bodies"].get(body, 0))
     if mine["left_open"] > ref["left_open"]:
         return [
             Finding(
@@ -220,6 +256,16 @@ def _many(check, name: str, mine: dict, ref: dict) -> list[Finding]:
         ]
     if good == mine["count"] and not mine["problems"]:
         return []
+    if good == mine["count"]:  # the answers the reference's, but malformed
+        problem, times = next(iter(mine["problems"].items()))
+        cause = http_causes.problem(problem)
+        return [
+            Finding(
+                f"{times} of {mine['count']} responses ({name}, {mine['concurrency']} at once) "
+                f"were malformed: {problem}",
+                diagnosis=[cause] if cause else [],
+            )
+        ]
     odd = mine.get("odd") or {}
     example = odd.get("error") or next(
         (p for r in odd.get("responses", []) for p in r["problems"]), None
@@ -230,7 +276,8 @@ def _many(check, name: str, mine: dict, ref: dict) -> list[Finding]:
         Finding(
             f"{mine['count'] - good} of {mine['count']} requests ({name}, "
             f"{mine['concurrency']} at once) did not get the reference's answer",
-            expected=f"{mine['count']} x status {status} with the same body",
+            expected=f"{mine['count']} x status {status}"
+            + (" with the same body" if "body" in check.compare else ""),
             actual="; ".join(x for x in (tally, errors) if x),
             diagnosis=http_causes.race(mine)
             or _unanswered(check, good, mine)
@@ -249,7 +296,7 @@ def _unanswered(check, good: int, mine: dict) -> list[str]:
 def _upstream(check, mine: dict, ref: dict) -> list[Finding]:
     got, want = mine.get("requests", []), ref.get("requests", [])
     if [q["sha256"] for q in got] == [q["sha256"] for q in want]:
-        return []
+        return _upstream_connections(mine.get("connections"), ref.get("connections"))
     first = next(
         (i for i, (a, b) in enumerate(zip(got, want, strict=False)) if a["sha256"] != b["sha256"]),
         min(len(got), len(want)),
@@ -267,5 +314,20 @@ def _upstream(check, mine: dict, ref: dict) -> list[Finding]:
             expected=", ".join(q["line"] for q in want),
             actual=", ".join(q["line"] for q in got) or "nothing",
             diagnosis=[http_causes.upstream_altered()],
+        )
+    ]
+
+
+def _upstream_connections(got: int | None, want: int | None) -> list[Finding]:
+    """The same requests, over as many upstream connections as the reference's: one per
+    client connection."""
+    if got == want:
+        return []
+    return [
+        Finding(
+            f"the proxy opened {got} connection(s) to the upstream, expected {want}",
+            expected=f"{want}: one upstream connection per client connection",
+            actual=str(got),
+            diagnosis=[http_causes.upstream_connections()],
         )
     ]

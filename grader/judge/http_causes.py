@@ -113,7 +113,12 @@ def model(program: str, kind: str, mine: tuple[int, int], ref: tuple[int, int]) 
     )
 
 
-def mime(expected: str | None) -> str:
+def mime(expected: str | None, status: int | None = 200) -> str:
+    if (status or 0) >= 400:
+        return (
+            f"an error's answer is a small HTML page, {expected or 'none'}: send its "
+            "Content-Type with every error response (400, 403, 404, 405, 502)"
+        )
     return (
         f"the Content-Type comes from the file's extension (http_get_mime_type); "
         f"here it is {expected or 'none'}"
@@ -159,4 +164,35 @@ def nobody_serves(program: str, count: int) -> str:
     return (
         f"{which} a status line, and the server stayed up: connections were accepted but "
         f"nothing served them{pool}"
+    )
+
+
+def status_line() -> str:
+    return (
+        "the status line is HTTP/1.0, the code and its reason phrase, as "
+        "http_get_response_message() gives them: 200 OK, 400 Bad Request, 403 Forbidden, "
+        "404 Not Found, 405 Method Not Allowed, 502 Bad Gateway"
+    )
+
+
+def not_sequential(program: str) -> str:
+    return (
+        f"{program} serves one connection at a time, in its main thread: a client that "
+        "connects and sends nothing holds up everyone behind it. Serve each connection "
+        "before accept()ing the next; forking or threading belongs to the other programs"
+    )
+
+
+def unreached() -> str:
+    return (
+        "the proxy answered 502, yet its upstream was listening at the --proxy HOST:PORT "
+        "given. Resolve them with getaddrinfo() (a host name such as localhost too, not "
+        "only numeric addresses) and try each address it returns until connect() succeeds"
+    )
+
+
+def upstream_connections() -> str:
+    return (
+        "connect to the upstream once per client connection (getaddrinfo, socket, connect, "
+        "relay, close), not once per request or for a probe beforehand"
     )

@@ -454,6 +454,11 @@ static void handle_proxy_request(int fd)
 	int upstream = connect_upstream();
 
 	if (upstream < 0) {
+		/*
+		 * Read the request first: closing with it unread would reset
+		 * the connection, and a reset can destroy the 502 in flight.
+		 */
+		http_request_free(http_request_parse(fd));
 		send_error(fd, 502);
 		return;
 	}

@@ -21,16 +21,23 @@ IN_BOTH = {
 
 IDLE = "served one connection at a time"
 PROXY = "not one read and one write"
+FD_GROWTH = ("no-fd-growth-httpserver", "no-fd-growth-threadserver", "no-fd-growth-poolserver")
+ERROR_PAGE = "an error's answer is a small HTML page"
+EXITED = "the server exited (1)"
+TWO_UPSTREAM = "connection(s) to the upstream, expected"
 
 # bug -> {check id: (verdict, words the reason or diagnosis must contain)}
 EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
-    "single-read": {
-        "file-large": ("fail", "a single read() of the file"),
-        "ext-content-types": ("fail", "not strlen"),
-    },
+    "single-read": {"file-large": ("fail", "a single read() of the file")},
     "listing-nul": {
         cid: ("fail", "NUL byte(s) in a text/html body")
-        for cid in ("dir-listing", "dir-listing-large")
+        for cid in (
+            "dir-listing",
+            "dir-listing-large",
+            "file-types-root-listing",
+            "ext-content-types",
+            *FD_GROWTH,
+        )
     },
     "two-status-lines": {
         "dir-index-slash": ("fail", "the response has two status lines"),
@@ -54,6 +61,8 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "file-html",
             "file-binary",
             "file-subdirectory",
+            "file-types-root-listing",
+            "malformed-400-survives",
             "ext-percent-decoding",
             "ext-content-types",
             "ext-request-in-pieces",
@@ -63,8 +72,14 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "dir-listing-large",
         )
     },
-    "no-percent-decoding": {"ext-percent-decoding": ("fail", "status 404")},
-    "missing-file-no-response": {"missing-404": ("fail", "no response")},
+    "no-percent-decoding": {
+        cid: ("fail", "status 404") for cid in ("ext-percent-decoding", "ext-bad-requests")
+    },
+    "missing-file-no-response": {
+        "missing-404": ("fail", "no response"),
+        "ext-error-pages": ("fail", "no response"),
+        **{cid: ("fail", "for example: no response at all") for cid in FD_GROWTH},
+    },
     "open-failure-exits": {
         "unopenable-404-survives": ("fail", "the server exited (1) while it should keep serving"),
     },
@@ -72,22 +87,31 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "dir-listing-large": ("fail", "missing: /many/entry-"),
     },
     "request-single-read": {"ext-request-in-pieces": ("fail", "Read in a loop")},
-    "any-method-served": {"ext-method-405": ("fail", "status 200 for the request 'POST")},
+    "any-method-served": {
+        cid: ("fail", "status 200 for the request 'POST")
+        for cid in ("ext-method-405", "ext-error-pages")
+    },
     "proxy-ends-on-client-eof": {
         "ext-proxy-half-close": ("fail", "tell upstream with shutdown(upstream, SHUT_WR)"),
     },
     "fork-children-keep-accepting": {
         "forkserver-children-exit": ("fail", "must not return to the accept loop"),
     },
-    "dotdot-served": {"dotdot-refused": ("fail", "expected a 4xx status")},
+    "dotdot-served": {
+        cid: ("fail", "expected a 4xx status") for cid in ("dotdot-refused", "ext-error-pages")
+    },
     # The idle clients that leave without a request kill it too.
     "malformed-crash": {
         cid: ("crashed", "SIGSEGV")
         for cid in (
             "malformed-400-survives",
             "slow-partial-survives",
+            "httpserver-one-at-a-time",
             "threadserver-idle-clients",
             "poolserver-exactly-n",
+            "ext-error-pages",
+            "ext-bad-requests",
+            *FD_GROWTH,
         )
     },
     "fork-parent-keeps-socket": {
@@ -119,15 +143,10 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     # and the client that hangs up mid-request (its 400 meets a closed connection).
     "dies-on-sigpipe": {
         cid: ("crashed", "killed by SIGPIPE")
-        for cid in ("reset-mid-transfer-survives", "slow-partial-survives")
+        for cid in ("reset-mid-transfer-survives", "slow-partial-survives", *FD_GROWTH)
     },
     "fd-leak-per-request": {
-        cid: ("fail", "left open on files under www/, e.g. www/hello.txt: close the file")
-        for cid in (
-            "no-fd-growth-httpserver",
-            "no-fd-growth-threadserver",
-            "no-fd-growth-poolserver",
-        )
+        cid: ("fail", "left open on files under www/, e.g. www/hello.txt") for cid in FD_GROWTH
     },
     "thread-argument-race": {
         cid: ("fail", "one connection was served by two threads and another by none")
@@ -141,6 +160,70 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "proxy-relays-both-ways": ("fail", PROXY),
         "proxy-several-on-one-connection": ("fail", PROXY),
         "ext-proxy-half-close": ("fail", PROXY),
+    },
+    # Known-bads of several independent slips, each breaking checks of its own.
+    "format-and-limits": {
+        "missing-404": ("fail", "status line 'HTTP/1.0 404 File Not Found'"),
+        "ext-error-pages": ("fail", "status line 'HTTP/1.0 404 File Not Found'"),
+        **{
+            cid: ("fail", "a header line does not end with CRLF: 'Content-Type: text/html'")
+            for cid in (
+                "dir-listing",
+                "dir-listing-large",
+                "file-types-root-listing",
+                "ext-content-types",
+                *FD_GROWTH,
+            )
+        },
+        "proxy-several-on-one-connection": ("fail", "not only numeric addresses"),
+        "threadserver-idle-clients": ("fail", "waited while 10 idle client(s)"),
+    },
+    "request-parsing": {
+        cid: ("fail", "it exited (1)")
+        for cid in ("httpserver-one-at-a-time", "threadserver-idle-clients")
+    }
+    | {
+        "malformed-400-survives": ("fail", "status 404 for the request 'GET hello.txt"),
+        "ext-bad-requests": ("fail", "status 404 for GET /hello.txt?a=b"),
+        "dir-listing": ("fail", "status 400 for GET /files//"),
+    },
+    "proxy-and-write-errors": {
+        cid: ("fail", TWO_UPSTREAM)
+        for cid in (
+            "proxy-relays-both-ways",
+            "proxy-several-on-one-connection",
+            "ext-proxy-half-close",
+        )
+    }
+    | {
+        cid: ("fail", EXITED)
+        for cid in (
+            "proxy-502-upstream-refuses",
+            "ext-proxy-502-page",
+            "slow-partial-survives",
+            "reset-mid-transfer-survives",
+            *FD_GROWTH,
+        )
+    }
+    | {
+        "file-types-root-listing": ("fail", "the listing for GET / has other links"),
+        "ext-content-types": ("fail", "no Content-Length header in the response to GET /"),
+    },
+    "errors-and-leaks": {
+        "httpserver-one-at-a-time": ("fail", "serves one connection at a time"),
+        "file-types-root-listing": ("fail", "'application/octet-stream' for GET /page.htm"),
+        **{
+            cid: ("fail", ERROR_PAGE)
+            for cid in (
+                "missing-404",
+                "malformed-400-survives",
+                "dotdot-refused",
+                "proxy-502-upstream-refuses",
+                "ext-error-pages",
+                "ext-proxy-502-page",
+            )
+        },
+        **{cid: ("fail", "left open on files under www/, e.g. www/files") for cid in FD_GROWTH},
     },
 }
 

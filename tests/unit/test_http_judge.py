@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.agent.http_response import parse
-from grader.judge.http import _response, _unanswered
+from grader.judge.http import _beside_idle, _many, _request, _response, _unanswered, _upstream
 from tests.support import canned_check
 
 FILE = bytes(range(256)) * 4  # a binary file: NUL bytes of its own
@@ -38,3 +38,84 @@ def test_not_one_answer_from_a_live_pool_blames_its_workers() -> None:
     silent = {"count": 200, "statuses": {"none": 200}}
     assert "wq_pop()" in _unanswered(check, 0, silent)[0]
     assert _unanswered(check, 0, {"count": 200, "statuses": {"200": 3, "none": 197}}) == []
+
+
+def _error(status: bytes, mime: bytes = b"text/html") -> dict:
+    head = b"HTTP/1.0 " + status + b"\r\nContent-Type: " + mime + b"\r\nContent-Length: 2\r\n\r\nno"
+    return parse(head, "/x", eof=True) | {"closed": True}
+
+
+def test_a_reason_phrase_other_than_the_references_is_named() -> None:
+    check = _check(["status", "status_line", "content_type"])
+    (found,) = _response(check, "GET /x", _error(b"404 File Not Found"), _error(b"404 Not Found"))
+    assert found.reason == "status line 'HTTP/1.0 404 File Not Found' for GET /x, expected " + (
+        "'HTTP/1.0 404 Not Found'"
+    )
+    assert "http_get_response_message()" in found.diagnosis[0]
+
+
+def test_another_code_its_class_allows_is_another_page_compared_no_further() -> None:
+    check = _check(["status_class", "status_line", "content_type", "body"])
+    mine, ref = _error(b"404 Not Found", b"text/plain"), _error(b"403 Forbidden")
+    assert _response(check, "GET /../x", mine, ref) == []
+    assert _response(check, "GET /../x", _error(b"403 Forbidden", b"text/plain"), ref)
+
+
+def test_many_requests_compare_bodies_only_when_asked() -> None:
+    mine = {"count": 30, "concurrency": 1, "statuses": {"404": 30}, "bodies": {"a": 30}}
+    mine |= {"problems": {}, "errors": {}, "left_open": 0}
+    ref = mine | {"bodies": {"b": 30}}
+    assert _many(_check(["status"]), "GET /x", mine, ref) == []
+    assert _many(_check(["status", "body"]), "GET /x", mine, ref)
+
+
+def test_a_proxy_that_connects_upstream_twice_per_client_is_named() -> None:
+    sent = [{"sha256": "s", "size": 1, "line": "GET /hello HTTP/1.0"}]
+    (found,) = _upstream(_check(["upstream"]), {"requests": sent, "connections": 2},
+                         {"requests": sent, "connections": 1})  # fmt: skip
+    assert found.reason == "the proxy opened 2 connection(s) to the upstream, expected 1"
+    assert "once per client connection" in found.diagnosis[0]
+
+
+def test_a_sequential_server_that_answers_beside_an_idle_client_is_not_sequential() -> None:
+    stimulus = {"server": {"program": "httpserver"}, "requests": [{"get": "/x", "idle": 1}]}
+    check = canned_check("http", stimulus)
+    mine = {"served_while_held": True, "done": True, "processes": 1, "threads": 2}
+    ref = {"served_while_held": False, "done": True, "processes": 1, "threads": 1}
+    (found,) = _beside_idle(check, check.stimulus.requests[0], "GET /x", mine, ref)
+    assert "held the connection before it" in found.reason
+    assert "serves one connection at a time" in found.diagnosis[0]
+
+
+def test_answers_of_the_right_status_but_malformed_are_named_by_their_problem() -> None:
+    problem = "a header line does not end with CRLF: 'Content-Type: text/html'"
+    mine = {"count": 30, "concurrency": 1, "statuses": {"200": 30}, "bodies": {"a": 30}}
+    mine |= {"problems": {problem: 30}, "errors": {}, "left_open": 0}
+    ref = mine | {"problems": {}}
+    (found,) = _many(_check(["status"]), "GET /files/", mine, ref)
+    assert found.reason == f"30 of 30 responses (GET /files/, 1 at once) were malformed: {problem}"
+    assert "end with \\r\\n" in found.diagnosis[0]
+
+
+def test_an_error_page_of_another_type_is_told_apart_from_a_file() -> None:
+    check = _check(["status", "content_type"])
+    (found,) = _response(
+        check, "GET /x", _error(b"404 Not Found", b"text/plain"), _error(b"404 Not Found")
+    )
+    assert found.diagnosis[0].startswith("an error's answer is a small HTML page, text/html")
+
+
+def test_a_502_that_ended_a_connection_of_several_requests_is_the_news() -> None:
+    stimulus = {
+        "server": {"program": "threadserver", "args": ["--proxy", "localhost:{upstream}"]},
+        "upstream": {"mode": "http"},
+        "requests": [{"get": ["/one", "/two"]}],
+    }
+    check = canned_check("http", stimulus, compare=["status"])
+    gone = _error(b"502 Bad Gateway")
+    mine = {"responses": [gone, parse(b"", "/two", True)], "done": False, "error": "Broken pipe"}
+    ok = _error(b"200 OK")
+    ref = {"responses": [ok, ok], "done": True}
+    found = _request(check, check.stimulus.requests[0], mine, ref)
+    assert found[0].reason.startswith("status 502 for GET /one, then /two (response 1)")
+    assert "not only numeric addresses" in found[0].diagnosis[0]

@@ -73,3 +73,14 @@ def test_a_status_line_and_no_headers_is_valid() -> None:
 def test_a_status_line_with_a_bare_lf_before_the_empty_line() -> None:
     r = parse(b"HTTP/1.0 404 Not Found\n\r\n", "/nope", eof=True)
     assert "the status line does not end with CRLF" in r["problems"]
+
+
+def test_header_lines_and_the_empty_line_end_with_crlf() -> None:
+    bare = OK.replace(b"text/plain\r\n", b"text/plain\n")
+    assert parse(bare, "/", True)["problems"] == [
+        "a header line does not end with CRLF: 'Content-Type: text/plain'"
+    ]
+    last = b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\nhello"
+    assert parse(last, "/", True)["problems"] == [
+        "the empty line that ends the headers does not end with CRLF"
+    ]
