@@ -185,6 +185,7 @@ def run(
     except (LayoutError, OSError, zipfile.BadZipFile) as e:
         raise click.UsageError(str(e)) from e
     console = Console(stderr=fmt != "terminal")
+    formats.stop_workflow_commands()
     cache = None if no_cache else (cache_dir or default_cache_dir())
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGHUP, _interrupt)

@@ -4,8 +4,11 @@ next to the stored results under a fixed name."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import secrets
+import sys
 from pathlib import Path
 
 from ..atomic import write_atomically
@@ -50,3 +53,20 @@ def _github_actions(summary: str, results: list[SubmissionResult]) -> None:
     if (path := os.environ.get("GITHUB_OUTPUT")) and len(results) == 1:
         with open(path, "a") as f:
             f.write(f"result={classroom(results[0])}\n")
+
+
+def stop_workflow_commands() -> None:
+    """Inside GitHub Actions, until this process exits: nothing in the log runs as a workflow
+    command, whatever a student's output, build log or folder name holds (`::add-mask::`,
+    `##[error]` ...). GitHub's own switch, resumed by a token no student can guess; written
+    to stderr, so that the documents on stdout stay as they are."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        return
+    token = secrets.token_hex(16)
+    print(f"::stop-commands::{token}", file=sys.stderr, flush=True)
+
+    def resume() -> None:
+        sys.stdout.flush()
+        print(f"::{token}::", file=sys.stderr, flush=True)
+
+    atexit.register(resume)

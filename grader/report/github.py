@@ -9,6 +9,7 @@ import json
 
 from ..results import SubmissionResult
 from ..verdict import Verdict
+from .escape import log_text, markdown, markdown_block, markdown_html
 from .shown import details, hidden
 
 MARK = {Verdict.PASS: "✅", Verdict.GRADER_ERROR: "⚠️"}
@@ -18,7 +19,8 @@ def step_summary(results: list[SubmissionResult]) -> str:
     lines = []
     for r in results:
         lines += [
-            f"## {r.submission} · {r.assignment}: {r.score:g}/{r.max_score:g} points",
+            f"## {markdown(r.submission)} · {markdown(r.assignment)}: "
+            f"{r.score:g}/{r.max_score:g} points",
             "",
             "| check | points | verdict | reason |",
             "|---|---|---|---|",
@@ -27,11 +29,16 @@ def step_summary(results: list[SubmissionResult]) -> str:
             reason = "(hidden)" if hidden(c) and c.verdict is not Verdict.PASS else c.reason
             mark = MARK.get(c.verdict, "❌")
             cells = [c.id, f"{c.points:g}/{c.max_points:g}", f"{mark} {c.verdict}", reason]
-            lines.append("| " + " | ".join(_cell(x) for x in cells) + " |")
+            lines.append("| " + " | ".join(markdown(x) for x in cells) + " |")
         failed = [c for c in r.checks if c.verdict is not Verdict.PASS]
         for c in failed:
             text = details(c, for_students=True)
-            lines += ["", f"<details><summary>{c.id}</summary>", "", "```", text, "```"]
+            lines += [
+                "",
+                f"<details><summary>{markdown_html(c.id)}</summary>",
+                "",
+                markdown_block(text),
+            ]
             lines.append("</details>")
         lines.append("")
     return "\n".join(lines)
@@ -46,11 +53,13 @@ def classroom(result: SubmissionResult) -> str:
         "max_score": result.max_score,
         "tests": [
             {
-                "name": c.id,
+                "name": log_text(c.id),
                 "status": _status(c.verdict),
                 "score": c.points,
-                "message": details(c, for_students=True) if c.verdict is not Verdict.PASS else "",
-                "test_code": "" if hidden(c) else c.stimulus,
+                "message": log_text(details(c, for_students=True))
+                if c.verdict is not Verdict.PASS
+                else "",
+                "test_code": "" if hidden(c) else log_text(c.stimulus),
                 "filename": "",
                 "line_no": 0,
                 "duration": round((c.duration or 0) * 1000),
@@ -63,7 +72,3 @@ def classroom(result: SubmissionResult) -> str:
 
 def _status(verdict: Verdict) -> str:
     return {Verdict.PASS: "pass", Verdict.GRADER_ERROR: "error"}.get(verdict, "fail")
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")

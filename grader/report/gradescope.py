@@ -7,18 +7,19 @@ import json
 
 from ..results import SubmissionResult
 from ..verdict import Verdict
+from .escape import plain
 from .shown import details, hidden
 
 
 def gradescope(result: SubmissionResult) -> str:
     tests = [
         {
-            "name": f"{c.id}: {c.title}",
+            "name": plain(f"{c.id}: {c.title}"),
             "score": c.points,
             "max_score": c.max_points,
             "status": "passed" if c.verdict is Verdict.PASS else "failed",
-            "output": "" if c.verdict is Verdict.PASS else details(c),
-            "output_format": "text",
+            "output": "" if c.verdict is Verdict.PASS else plain(details(c)),
+            "output_format": "text",  # shown as is: never read as HTML, markdown or ANSI
             "visibility": "hidden" if hidden(c) else "visible",
         }
         for c in result.checks
@@ -26,7 +27,8 @@ def gradescope(result: SubmissionResult) -> str:
     doc = {
         "score": result.score,
         "execution_time": round(result.duration, 3),
-        "output": result.build.errors if not result.build.ok else "",
+        "output": plain(result.build.errors) if not result.build.ok else "",
+        "output_format": "text",
         "tests": tests,
     }
     return json.dumps(doc, indent=2)

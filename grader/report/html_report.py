@@ -4,10 +4,10 @@ score distribution, each check's pass rate, the most common diagnoses, and every
 from __future__ import annotations
 
 from collections import Counter
-from html import escape
 
 from ..results import SubmissionResult
 from ..verdict import Verdict
+from .escape import html as escape
 
 BINS = 10  # the distribution's bars: tenths of the maximum score
 STYLE = """

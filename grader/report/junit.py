@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 from ..results import SubmissionResult
 from ..verdict import CheckResult, Verdict
+from .escape import xml
 from .shown import details
 
 
@@ -16,7 +17,7 @@ def junit(results: list[SubmissionResult]) -> str:
         suite = ET.SubElement(
             suites,
             "testsuite",
-            name=f"{r.assignment}.{r.submission}",
+            name=xml(f"{r.assignment}.{r.submission}"),
             tests=str(len(r.checks)),
             failures=str(failures),
             errors=str(r.grader_errors),
@@ -31,13 +32,13 @@ def junit(results: list[SubmissionResult]) -> str:
 def _case(r: SubmissionResult, c: CheckResult) -> ET.Element:
     case = ET.Element(
         "testcase",
-        classname=f"{r.assignment}.{r.submission}",
-        name=c.id,
+        classname=xml(f"{r.assignment}.{r.submission}"),
+        name=xml(c.id),
         time=f"{c.duration or 0:.3f}",
     )
     if c.verdict is Verdict.PASS:
         return case
     tag = "error" if c.verdict is Verdict.GRADER_ERROR else "failure"
-    element = ET.SubElement(case, tag, message=f"{c.verdict}: {c.reason}", type=str(c.verdict))
-    element.text = details(c)
+    element = ET.SubElement(case, tag, message=xml(f"{c.verdict}: {c.reason}"), type=str(c.verdict))
+    element.text = xml(details(c))
     return case

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ..results import SubmissionResult
 from ..verdict import CheckResult, Verdict
+from .escape import terminal as shown
 from .shown import labelled
 
 STYLE = {
@@ -28,9 +29,10 @@ def _points(x: float) -> str:
 
 
 def table(result: SubmissionResult) -> Table:
-    title = (
+    title = shown(
         f"{result.submission} · {result.assignment} · "
-        f"{_points(result.score)}/{_points(result.max_score)} points"
+        f"{_points(result.score)}/{_points(result.max_score)} points",
+        style="table.title",
     )
     t = Table(title=title, title_justify="left", expand=False)
     t.add_column("check")
@@ -39,10 +41,10 @@ def table(result: SubmissionResult) -> Table:
     t.add_column("reason", overflow="fold")
     for c in result.checks:
         t.add_row(
-            c.id,
+            shown(c.id),
             f"{_points(c.points)}/{_points(c.max_points)}",
             Text(str(c.verdict), style=STYLE[c.verdict]),
-            c.reason,
+            shown(c.reason),
         )
     return t
 
@@ -50,13 +52,13 @@ def table(result: SubmissionResult) -> Table:
 def details(c: CheckResult) -> Panel:
     f = c.finding
     lines = Text()
-    lines.append(f"{c.title}\n", style="bold")
-    lines.append(f"{c.verdict}: {f.reason if f else ''}\n", style=STYLE[c.verdict])
-    lines.append(f"stimulus: {c.stimulus}\n")
+    lines.append_text(shown(f"{c.title}\n", style="bold"))
+    lines.append_text(shown(f"{c.verdict}: {f.reason if f else ''}\n", style=STYLE[c.verdict]))
+    lines.append_text(shown(f"stimulus: {c.stimulus}\n"))
     for label, value in labelled(c):
         lines.append(f"{label}: ", style="bold")
-        lines.append(f"{value}\n")
-    return Panel(lines, title=c.id, title_align="left", border_style=STYLE[c.verdict])
+        lines.append_text(shown(f"{value}\n"))
+    return Panel(lines, title=shown(c.id), title_align="left", border_style=STYLE[c.verdict])
 
 
 def render(result: SubmissionResult, console: Console, stored: bool = False) -> None:
@@ -64,7 +66,7 @@ def render(result: SubmissionResult, console: Console, stored: bool = False) -> 
     if stored:
         console.print("[dim](unchanged since it was graded: the stored result)[/dim]")
     if result.build.errors and not result.build.ok:
-        console.print(Panel(result.build.errors, title="build", border_style="red"))
+        console.print(Panel(shown(result.build.errors), title="build", border_style="red"))
     failures = [details(c) for c in result.checks if c.verdict is not Verdict.PASS]
     if failures and any(c.verdict is not Verdict.BUILD_FAILED for c in result.checks):
         console.print(Group(*failures))
@@ -79,7 +81,7 @@ def summary(results: list[SubmissionResult], console: Console) -> None:
     for r in results:
         passed = sum(c.verdict is Verdict.PASS for c in r.checks)
         t.add_row(
-            r.submission,
+            shown(r.submission),
             f"{_points(r.score)}/{_points(r.max_score)}",
             f"{passed}/{len(r.checks)}",
             "ok" if r.build.ok else Text("failed", style="red"),

@@ -3,10 +3,14 @@ of the batch are graded as usual, and nothing of any of them is left behind."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
+import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,7 @@ from tests.support import ROOT, SUBMISSIONS
 
 HOSTILE = SUBMISSIONS / "hostile"
 SUITE = ROOT / "tests" / "hostile" / "grading.yml"
+FORMULA = '=HYPERLINK("evil.example","grades")'  # a folder named as a spreadsheet formula
 
 # submission -> (verdict of both checks, words the first check's reason must contain)
 EXPECTED = {
@@ -29,12 +34,14 @@ EXPECTED = {
     "dump-core": ("crashed", "SIGABRT"),
     "close-stdout-early": ("fail", "stdout differs"),
     "make-misbehaves": ("build-failed", "the build timed out"),
+    "markup-in-build-log": ("build-failed", "failed"),
     # Attempts the sandbox must defeat: the program then does its job and passes.
     "kill-all": ("pass", ""),
     "fill-tmp": ("pass", ""),
     "read-secrets": ("pass", ""),
     "reach-network": ("pass", ""),
     "bind-port-80": ("pass", ""),
+    FORMULA: ("pass", ""),
 }
 
 
@@ -46,25 +53,7 @@ def batch(tmp_path_factory):
     require_docker()
     out = tmp_path_factory.mktemp("hostile-results")
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "grader",
-            "run",
-            str(HOSTILE),
-            "--suite",
-            str(SUITE),
-            "-a",
-            "hostile",
-            "--sandbox",
-            "docker",
-            "--format",
-            "json",
-            "-o",
-            str(out),
-            "--cache-dir",
-            str(out / "cache"),
-        ],
+        _grader(out, "json"),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -73,7 +62,25 @@ def batch(tmp_path_factory):
     _, err = proc.communicate(timeout=900)
     assert proc.returncode == 0, err
     results = {p.stem: json.loads(p.read_text()) for p in out.glob("*.json")}
-    return results, f"{os.uname().nodename}:{proc.pid}"
+    return results, f"{os.uname().nodename}:{proc.pid}", out
+
+
+def _grader(out: Path, fmt: str) -> list[str]:
+    """The command that grades the hostile batch into out, reporting in fmt."""
+    return [
+        *(sys.executable, "-m", "grader", "run", str(HOSTILE), "--suite", str(SUITE)),
+        *("-a", "hostile", "--sandbox", "docker", "--format", fmt, "-o", str(out)),
+        *("--cache-dir", str(out / "cache")),
+    ]
+
+
+def _report(batch, fmt: str) -> str:
+    """The batch's report in fmt, from its stored results (as any rerun gives it)."""
+    proc = subprocess.run(
+        _grader(batch[2], fmt), cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
 
 
 def test_every_hostile_submission_has_an_expectation():
@@ -110,3 +117,25 @@ def test_nothing_is_left_behind(batch):
         )
         assert ps.stdout == "", ps.stdout
     assert not list(Path("/tmp").glob("fill-*"))  # fill-tmp filled its own tmpfs, not ours
+
+
+def test_terminal_report_shows_student_text_without_acting_on_it(batch):
+    text = _report(batch, "terminal")
+    assert "(unchanged since it was graded: the stored result)" in text
+    assert re.findall(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text) == []  # no ESC, no C0/C1
+    assert "[/x] [bold]markup[/bold] \\x1b[2J" in text  # markup and escapes shown as text
+    assert FORMULA in text
+
+
+def test_junit_of_the_batch_is_well_formed(batch):
+    root = ET.fromstring(_report(batch, "junit"))
+    case = root.find("testsuite[@name='hostile.markup-in-build-log']/testcase/failure")
+    assert "[/x]" in case.text and "\\x01" in case.text
+    ET.parse(batch[2] / "junit.xml")  # the copy saved next to the results too
+
+
+def test_gradebook_of_the_batch_runs_no_formula(batch):
+    rows = list(csv.reader(io.StringIO(_report(batch, "csv"))))
+    students = {row[0]: row for row in rows[1:]}
+    assert students["'" + FORMULA][-3:] == ["2", "2", "0"]  # shown as text, at full marks
+    assert not [cell for row in rows for cell in row if cell.startswith(tuple("=+-@\t\r"))]
