@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -43,6 +44,12 @@ EXPECTED = {
     "bind-port-80": ("pass", ""),
     FORMULA: ("pass", ""),
 }
+# made at test time, beside the hostile suite's correct program
+GENERATED = {
+    "special-files": ("pass", ""),  # left out and noted; nothing blocks or raises
+    "sparse-2gib": ("build-failed", "the largest: huge.bin, 2.0 GiB"),
+}
+REFERENCE = SUITE.parent / "reference"
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +59,7 @@ def batch(tmp_path_factory):
     Returns the JSON result per submission and the grader's owner label (host:pid)."""
     require_docker()
     out = tmp_path_factory.mktemp("hostile-results")
+    _class_with_generated(out / "class")
     proc = subprocess.Popen(
         _grader(out, "json"),
         cwd=ROOT,
@@ -65,10 +73,23 @@ def batch(tmp_path_factory):
     return results, f"{os.uname().nodename}:{proc.pid}", out
 
 
+def _class_with_generated(into: Path) -> None:
+    """The corpus, and what git cannot hold: a FIFO, and a sparse file of 2 GiB, each beside
+    the hostile suite's correct program."""
+    shutil.copytree(HOSTILE, into, symlinks=True)
+    for name in GENERATED:
+        shutil.copytree(REFERENCE, into / name)
+    os.mkfifo(into / "special-files" / "pipe")  # opened to be read, it would block for ever
+    (into / "special-files" / "mem").symlink_to("/proc/self/mem")  # read, it raises
+    (into / "special-files" / "up").symlink_to("..")
+    with open(into / "sparse-2gib" / "huge.bin", "wb") as f:
+        f.truncate(2 << 30)
+
+
 def _grader(out: Path, fmt: str) -> list[str]:
     """The command that grades the hostile batch into out, reporting in fmt."""
     return [
-        *(sys.executable, "-m", "grader", "run", str(HOSTILE), "--suite", str(SUITE)),
+        *(sys.executable, "-m", "grader", "run", str(out / "class"), "--suite", str(SUITE)),
         *("-a", "hostile", "--sandbox", "docker", "--format", fmt, "-o", str(out)),
         *("--cache-dir", str(out / "cache")),
     ]
@@ -87,9 +108,9 @@ def test_every_hostile_submission_has_an_expectation():
     assert sorted(p.name for p in HOSTILE.iterdir()) == sorted([*EXPECTED, "double-fork-daemon"])
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", sorted(EXPECTED | GENERATED))
 def test_hostile_submission_verdict(batch, name):
-    verdict, words = EXPECTED[name]
+    verdict, words = (EXPECTED | GENERATED)[name]
     first, second = batch[0][name]["checks"]
     assert (first["verdict"], second["verdict"]) == (verdict, verdict), first["finding"]
     assert words in (first["finding"] or {}).get("reason", "")
@@ -139,3 +160,9 @@ def test_gradebook_of_the_batch_runs_no_formula(batch):
     students = {row[0]: row for row in rows[1:]}
     assert students["'" + FORMULA][-3:] == ["2", "2", "0"]  # shown as text, at full marks
     assert not [cell for row in rows for cell in row if cell.startswith(tuple("=+-@\t\r"))]
+
+
+def test_special_files_are_left_out_with_a_note(batch):
+    assert batch[0]["special-files"]["notes"] == [
+        "pipe left out: not a regular file, folder or symlink"
+    ]
