@@ -20,6 +20,7 @@ def judge_server(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
     problems = server_exited(server)
     if "transcripts" in check.compare:
         problems += _transcripts(check, s["connections"], r["connections"])
+    problems += _server_streams(check, server, r["server"])
     problems += hygiene(check, server, r["server"])
     return verdict_of(problems)
 
@@ -115,6 +116,18 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
         found[0].reason += f"; {more} more connection(s) like it"
     if skipped and found:
         found[0].reason += f"; {skipped} later connection(s) of its group were not made"
+    return found
+
+
+def _server_streams(check, mine: dict, ref: dict) -> list[Finding]:
+    """What the server itself wrote while serving, where the check compares it."""
+    found = []
+    for stream in ("stdout", "stderr"):
+        if f"server_{stream}" not in check.compare:
+            continue
+        f = differs(f"the server's {stream} differs from the reference's", mine[stream], ref[stream])
+        if f:
+            found.append(f)
     return found
 
 

@@ -248,6 +248,21 @@ def test_a_stuck_connection_shows_all_it_received_not_only_what_was_waited_for()
     assert result.finding.actual == "8 bytes"
 
 
+def test_a_server_that_writes_on_stdout_is_shown_what_it_wrote():
+    check = _server_check().model_copy(update={"compare": ["transcripts", "server_stdout"]})
+    mine = _server(_connection(SENT), stdout=digest(b"client \x1b connected\n"))
+    ref = _server(_connection(SENT), stdout=digest(b""))
+    result = judge(check, DEFAULT_LIMITS, mine, ref)
+    assert result.finding.reason == "the server's stdout differs from the reference's"
+    assert 'yours prints "client \\x1b connected\\n"' in result.finding.diagnosis[0]
+
+
+def test_a_server_s_streams_are_compared_only_where_the_check_says():
+    mine = _server(_connection(SENT), stdout=digest(b"hello\n"), stderr=digest(b"oops\n"))
+    ref = _server(_connection(SENT), stdout=digest(b""))
+    assert str(judge(_server_check(), DEFAULT_LIMITS, mine, ref).verdict) == "pass"
+
+
 # -- hw3: descriptors left open, by what they point at ------------------------------------------
 
 
