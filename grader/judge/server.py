@@ -125,7 +125,8 @@ def _server_streams(check, mine: dict, ref: dict) -> list[Finding]:
     for stream in ("stdout", "stderr"):
         if f"server_{stream}" not in check.compare:
             continue
-        f = differs(f"the server's {stream} differs from the reference's", mine[stream], ref[stream])
+        reason = f"the server's {stream} differs from the reference's"
+        f = differs(reason, mine[stream], ref[stream])
         if f:
             found.append(f)
     return found

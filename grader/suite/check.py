@@ -26,9 +26,7 @@ Visibility = Literal["visible", "hidden"]
 # What is compared with the reference: a program's streams and status (the client's, for a
 # socket check), and for a server, what every connection received ("transcripts") and what
 # the server itself wrote ("server_stdout", "server_stderr").
-Stream = Literal[
-    "stdout", "stderr", "exit_status", "transcripts", "server_stdout", "server_stderr"
-]
+Stream = Literal["stdout", "stderr", "exit_status", "transcripts", "server_stdout", "server_stderr"]
 Requirement = Literal[
     "children_reaped",
     "no_fd_leak",
