@@ -31,6 +31,7 @@ def agent_request(check, limits, box: Sandbox) -> dict:
             "args": list(stim.args),
             "stdin": _data(stim.stdin),
             "read_limit": stim.read_limit,
+            "hold_port": stim.hold_port,
         }
     elif check.driver == "http":
         request |= _http(check, box)
@@ -66,6 +67,8 @@ def _http(check, box: Sandbox) -> dict:
 def _socket(check, box: Sandbox) -> dict:
     stim = check.stimulus
     part: dict = {"port": _port(check, box), "step_timeout": stim.step_timeout}
+    part["time_wait"] = stim.time_wait
+    part["watch_listener"] = "children_close_listener" in check.require
     part["measure"] = _measure(check)
     if stim.server:
         part["server"] = {

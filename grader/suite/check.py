@@ -36,6 +36,7 @@ Requirement = Literal[
     "server_survives",
     "no_fd_growth",
     "children_exit",  # a server's children have exited once their connections are over
+    "children_close_listener",  # no child of a server holds its listening socket
 ]
 
 

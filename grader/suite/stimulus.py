@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, StrictStr
+from pydantic import Field, StrictBool, StrictStr
 
 from grader.suite.base import SuiteModel
 from grader.suite.data import Data
@@ -18,6 +18,8 @@ class PipeStimulus(SuiteModel):
     files: dict[FileName, Data] = Field(default_factory=dict)
     # Read this many bytes of stdout, then close the pipe: tests programs against early readers.
     read_limit: PositiveBytes | None = None
+    # The grader listens on a free port while the program runs; {port} in args is that port.
+    hold_port: StrictBool = False
 
     def programs(self) -> list[str]:
         return [self.program]
