@@ -35,6 +35,7 @@ def agent_request(check, limits, box: Sandbox) -> dict:
             "umask": None if stim.umask is None else int(stim.umask, 8),
             "stdin_file": stim.stdin_file,
             "stdout_full": stim.stdout_full,
+            "hold_port": stim.hold_port,
         }
     elif check.driver == "http":
         request |= _http(check, box)
@@ -70,6 +71,8 @@ def _http(check, box: Sandbox) -> dict:
 def _socket(check, box: Sandbox) -> dict:
     stim = check.stimulus
     part: dict = {"port": _port(check, box), "step_timeout": stim.step_timeout}
+    part["time_wait"] = stim.time_wait
+    part["watch_listener"] = "children_close_listener" in check.require
     part["measure"] = _measure(check)
     if stim.server:
         part["server"] = {

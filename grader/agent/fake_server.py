@@ -1,11 +1,12 @@
 """A server the grader plays, so a student's client can be tested against misbehaviour:
-echoing in one-byte fragments, closing the connection early, or closing only a while after
-the client's end of input."""
+echoing in one-byte fragments, closing or resetting the connection early, closing only a
+while after the client's end of input, or sending a byte it was never sent."""
 
 from __future__ import annotations
 
 import contextlib
 import socket
+import struct
 import time
 from collections.abc import Iterator
 
@@ -13,11 +14,14 @@ from .loopback_server import LoopbackServer
 from .stall_guard import readable
 
 SMALL_RCVBUF = 4096
+EXTRA = b"+"  # what extra_byte mode sends after the client's end of input
 
 
 class FakeServer(LoopbackServer):
-    """Listens on 127.0.0.1:port; `mode` is echo, fragments, close_after (bytes), or linger
-    (echo; at the client's end of input, wait `linger` seconds before closing)."""
+    """Listens on 127.0.0.1:port; `mode` is echo, fragments, close_after (bytes), reset
+    (as close_after, then a reset), linger (echo; at the client's end of input, wait `linger`
+    seconds before closing) or extra_byte (echo; at the client's end of input, send one byte
+    more, then close)."""
 
     def __init__(
         self, port: int, mode: str, close_after: int = 0, linger: float = 0.0, delay: float = 0.002
@@ -67,10 +71,14 @@ class FakeServer(LoopbackServer):
             if not data:
                 if self.mode == "linger":
                     self._linger()
+                elif self.mode == "extra_byte":
+                    self._send(conn, EXTRA)  # every echo is home: this byte is one too many
                 return  # the client half-closed or closed: so do we
             with self._busy():
                 self._answer(conn, data)
-            if self.mode == "close_after" and self.received > self.close_after:
+            if self.mode in ("close_after", "reset") and self.received > self.close_after:
+                if self.mode == "reset":  # SO_LINGER 0: close() sends a reset
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 return
 
     def _linger(self) -> None:
@@ -91,9 +99,14 @@ class FakeServer(LoopbackServer):
             with self.lock:
                 self.busy -= 1
 
+    def _send(self, conn: socket.socket, data: bytes) -> None:
+        with self._busy(), contextlib.suppress(OSError):
+            conn.sendall(data)
+            self.sent += len(data)
+
     def _answer(self, conn: socket.socket, data: bytes) -> None:
         self.received += len(data)
-        if self.mode == "close_after" and self.received > self.close_after:
+        if self.mode in ("close_after", "reset") and self.received > self.close_after:
             data = data[: max(0, len(data) - (self.received - self.close_after))]
         try:
             if self.mode == "fragments":

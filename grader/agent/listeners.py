@@ -17,19 +17,28 @@ TCP_LISTEN = 10
 _HEADER = struct.Struct("=IHHII")  # nlmsghdr: length, type, flags, sequence, port id
 _REQUEST = struct.Struct("=BBBxI48x")  # inet_diag_req_v2: family, protocol, ext, states, id
 _SPORT = 4  # inet_diag_msg: family, state, timer, retrans, then the id: source port first
+_INODE = 68  # ... then expires, rqueue, wqueue, uid, and the socket's inode
 
 
 def listening(port: int) -> bool:
     """Whether a TCP socket listens on the port, on any address, IPv4 or IPv6."""
-    return any(port in _listening_ports(family) for family in (socket.AF_INET, socket.AF_INET6))
+    return any(port in _listening(family) for family in (socket.AF_INET, socket.AF_INET6))
 
 
-def _listening_ports(family: int) -> set[int]:
+def inodes(port: int) -> set[int]:
+    """The inodes of the sockets listening on the port (`socket:[INODE]` in /proc/PID/fd)."""
+    return {
+        i for family in (socket.AF_INET, socket.AF_INET6) for i in _listening(family).get(port, ())
+    }
+
+
+def _listening(family: int) -> dict[int, set[int]]:
+    """Listening port -> the inodes of its sockets."""
     request = _REQUEST.pack(family, socket.IPPROTO_TCP, 0, 1 << TCP_LISTEN)
     header = _HEADER.pack(
         _HEADER.size + len(request), SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, 1, 0
     )
-    ports: set[int] = set()
+    ports: dict[int, set[int]] = {}
     with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, NETLINK_SOCK_DIAG) as s:
         s.sendall(header + request)
         while True:
@@ -42,7 +51,9 @@ def _listening_ports(family: int) -> set[int]:
                 if kind == NLMSG_ERROR:
                     (errno,) = struct.unpack_from("=i", data, offset + _HEADER.size)
                     raise OSError(-errno, "sock_diag refused the request")
-                ports.add(struct.unpack_from("!H", data, offset + _HEADER.size + _SPORT)[0])
+                (port,) = struct.unpack_from("!H", data, offset + _HEADER.size + _SPORT)
+                (inode,) = struct.unpack_from("=I", data, offset + _HEADER.size + _INODE)
+                ports.setdefault(port, set()).add(inode)
                 offset += (length + 3) & ~3
             if not data:
                 return ports

@@ -9,7 +9,7 @@ import subprocess
 import time
 from typing import Protocol
 
-from . import cgroup, clean_slate, made, tree
+from . import cgroup, clean_slate, made, ports, tree
 from .datagen import materialise
 from .digest import StreamDigest
 from .limits import preexec
@@ -71,7 +71,12 @@ def start_error(e: OSError, program: str) -> dict:
 
 def run(req: dict) -> dict:
     cwd = prepare_workdir(req)
-    return cgroup.counting(req, lambda: run_program(req, req["program"], req.get("args", []), cwd))
+    args = req.get("args", [])
+    if not req.get("hold_port"):
+        return cgroup.counting(req, lambda: run_program(req, req["program"], args, cwd))
+    with ports.held() as port:  # a server told to bind it finds the port taken
+        args = [a.replace("{port}", str(port)) for a in args]
+        return cgroup.counting(req, lambda: run_program(req, req["program"], args, cwd))
 
 
 class Peer(Protocol):

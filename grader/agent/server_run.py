@@ -42,7 +42,10 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
         measure = req.get("measure", False)  # descriptors and zombies: worth two idle waits
         before = procfs.fd_targets(proc.pid)
         server["fds_before"] = len(before)
+        held = _ListenerWatch(proc.pid, port) if req.get("watch_listener") else None
         exchanges = talk(port, time.monotonic() + req["limits"]["wall_time"], proc.pid)
+        if held is not None:
+            server["listener_held"] = held.stop()
         if measure:
             _settle(watcher, proc)
         watcher.sample(time.monotonic(), None)
@@ -139,6 +142,34 @@ def _fd_count(pid: int) -> int | None:
 def _wait_status(returncode: int) -> int:
     """Popen's returncode back to a wait status, for describe_status."""
     return (-returncode) & 0x7F if returncode < 0 else returncode << 8
+
+
+class _ListenerWatch(threading.Thread):
+    """While the clients talk: the server's child processes seen asleep on a socket (serving
+    their connection, or accepting) while they hold its listening socket. Right after fork()
+    every child holds it until it closes it: only one that went to sleep first is told."""
+
+    def __init__(self, main_pid: int, port: int) -> None:
+        super().__init__(daemon=True)
+        self.main_pid = main_pid
+        self.targets = {f"socket:[{inode}]" for inode in listeners.inodes(port)}
+        self.holders: dict[int, dict] = {}
+        self.done = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        while not self.done.wait(TICK):
+            for p in procfs.descendants(self.main_pid):
+                if p.zombie or p.pid in self.holders or "socket" not in p.waits:
+                    continue
+                fds = [fd for fd, t in procfs.fd_targets(p.pid).items() if t in self.targets]
+                if fds:
+                    self.holders[p.pid] = {"pid": p.pid, "comm": p.comm, "fd": fds[0]}
+
+    def stop(self) -> list[dict]:
+        self.done.set()
+        self.join(timeout=1)
+        return list(self.holders.values())
 
 
 class _Drain(threading.Thread):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from ..agent.datagen import materialise
-from .outcome import last_line
+from .outcome import code, last_line
 from .streams import head, show
 
 SIGNALS = {
@@ -227,6 +227,16 @@ def never_listened(program: str, port: int) -> str:
     )
 
 
+def time_wait(said: bytes | None) -> str:
+    words = f" (on stderr: {show(said)})" if said else ""
+    return (
+        "the port had a connection in TIME_WAIT, as it has for a minute after a server on "
+        f"it closed one, and your server exited without listening{words}: bind() without "
+        "SO_REUSEADDR fails then (EADDRINUSE); set SO_REUSEADDR on the listening socket "
+        "before bind(), so that the server can be restarted at once"
+    )
+
+
 def server_signal(signal: str) -> str:
     if signal == "SIGPIPE":
         return (
@@ -330,6 +340,8 @@ def client(timed_out: bool, given, s: dict, r: dict) -> list[str]:
     if timed_out:
         return [_client_waits(mine["stdout"]["size"], ref["stdout"]["size"])]
     if whole and stdin.startswith(printed) and len(printed) < ref["stdout"]["size"]:
+        if code(mine["exit"]) == code(ref["exit"]) != 0:
+            return [_client_lost_output(len(printed), ref["stdout"]["size"])]
         return [_client_short()]
     return []
 
@@ -381,6 +393,15 @@ def _client_short() -> str:
     )
 
 
+def _client_lost_output(printed: int, expected: int) -> str:
+    return (
+        f"the client printed {printed} of the {expected} bytes of echoes that had arrived "
+        "before the server went away, then failed as the reference did: an echo must reach "
+        "stdout as soon as it has arrived (write(2), or stdio and fflush()), or what stdio "
+        "still holds is lost when the client exits through _exit() or a signal"
+    )
+
+
 def _client_hangs() -> str:
     return (
         "the client printed every echo but never finished: at end of input it must "
@@ -417,6 +438,16 @@ def never_connected(said: bytes | None = None) -> str:
     return (
         f"{why}connect to HOST PORT from the command line (getaddrinfo, socket, connect) "
         "before reading input; the reference did and was answered"
+    )
+
+
+def listener_held(held: list[dict]) -> str:
+    shown = ", ".join(f"{_who(h)} fd {h['fd']}" for h in held[:3])
+    more = f" and {len(held) - 3} more" if len(held) > 3 else ""
+    return (
+        f"children still held the listening socket while serving: {shown}{more}; a child "
+        "serves only its own connection: close the listening socket in the child right "
+        "after fork(), or the port stays open after the server itself has stopped"
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..verdict import Finding, Verdict
 from . import diagnose
 from .curl import descriptors
-from .outcome import status, verdict_of
+from .outcome import last_line, status, verdict_of
 from .streams import differs, summary, window
 
 SHOWN = 3  # connections described one by one; the rest are counted
@@ -20,6 +20,7 @@ def judge_server(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
     problems = server_exited(server)
     if "transcripts" in check.compare:
         problems += _transcripts(check, s["connections"], r["connections"])
+    problems += _server_streams(check, server, r["server"])
     problems += hygiene(check, server, r["server"])
     return verdict_of(problems)
 
@@ -31,9 +32,12 @@ def server_ended(check, server: dict) -> tuple[Verdict, Finding] | None:
         return Verdict.FAIL, Finding(f"could not start {program}: {server['start_error']}")
     if not server["listened"]:
         how = f"; it exited ({status(server['exit'])})" if server.get("exit") else ""
+        causes = [diagnose.never_listened(program, check.stimulus.port)]
+        if getattr(check.stimulus, "time_wait", False) and server.get("exit"):
+            causes.insert(0, diagnose.time_wait(said(server)))
         return Verdict.FAIL, Finding(
             f"{program} never accepted a connection on port {check.stimulus.port}{how}",
-            diagnosis=[diagnose.never_listened(program, check.stimulus.port)],
+            diagnosis=causes,
         )
     if not server["alive"] and (server["exit"] or {}).get("signal"):
         signal = server["exit"]["signal"]
@@ -44,6 +48,11 @@ def server_ended(check, server: dict) -> tuple[Verdict, Finding] | None:
             diagnosis=[diagnose.server_signal(signal)],
         )
     return None
+
+
+def said(server: dict) -> bytes | None:
+    """The last line the server wrote on stderr, if any."""
+    return last_line(server["stderr"]) if server.get("stderr") else None
 
 
 def server_exited(server: dict) -> list[Finding]:
@@ -118,6 +127,19 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
     return found
 
 
+def _server_streams(check, mine: dict, ref: dict) -> list[Finding]:
+    """What the server itself wrote while serving, where the check compares it."""
+    found = []
+    for stream in ("stdout", "stderr"):
+        if f"server_{stream}" not in check.compare:
+            continue
+        reason = f"the server's {stream} differs from the reference's"
+        f = differs(reason, mine[stream], ref[stream])
+        if f:
+            found.append(f)
+    return found
+
+
 def _received(c: dict) -> str:
     """What a connection got: its digest covers only what the script waited for."""
     if c["received_total"] > c["received"]["size"]:
@@ -136,7 +158,7 @@ def _held_back(mine: dict, ref: dict) -> bytes | None:
 
 
 def hygiene(check, server: dict, ref: dict) -> list[Finding]:
-    found = _children_left(check, server, ref)
+    found = _children_left(check, server, ref) + _listener_held(check, server)
     if "children_reaped" in check.require and server.get("zombies"):
         found.append(
             Finding(
@@ -158,6 +180,19 @@ def hygiene(check, server: dict, ref: dict) -> list[Finding]:
                 )
             )
     return found
+
+
+def _listener_held(check, server: dict) -> list[Finding]:
+    held = server.get("listener_held") or []
+    if "children_close_listener" not in check.require or not held:
+        return []
+    return [
+        Finding(
+            f"{len(held)} child process(es) of the server held its listening socket while "
+            "serving a connection",
+            diagnosis=[diagnose.listener_held(held)],
+        )
+    ]
 
 
 def _children_left(check, server: dict, ref: dict) -> list[Finding]:

@@ -17,6 +17,9 @@ def describe(stimulus) -> str:
     if not hasattr(stimulus, "program"):
         return _describe_socket(stimulus)
     parts = [f"./{stimulus.program}" + "".join(f" {a}" for a in stimulus.args)]
+    if stimulus.hold_port:
+        parts[0] = parts[0].replace("{port}", "PORT")
+        parts.append("another socket already listens on PORT")
     if stimulus.stdin:
         parts.append(f"stdin: {_data(stimulus.stdin)}")
     for name, spec in stimulus.files.items():
@@ -39,6 +42,8 @@ def _fake_server(fake) -> str:
         "fragments": "the grader's server echoes one byte at a time",
         "close_after": f"the grader's server echoes {fake.close_after} byte(s), then closes",
         "linger": f"the grader's server echoes, and closes {fake.linger:g} s after end of input",
+        "reset": f"the grader's server echoes {fake.close_after} byte(s), then resets",
+        "extra_byte": "the grader's server echoes, and sends one byte more after end of input",
     }[fake.mode]
 
 
@@ -50,6 +55,8 @@ def _describe_socket(stim) -> str:
         parts.append(_fake_server(stim.fake_server))
         return "; ".join(parts).replace("{port}", str(stim.port))
     parts = [f"./{stim.server.program} " + " ".join(stim.server.args)]
+    if stim.time_wait:
+        parts.append("a connection on the port is in TIME_WAIT, as after a server's restart")
     for g in stim.connections:
         many = (
             f"{g.count} {'sequential ' if g.sequential else ''}connections"

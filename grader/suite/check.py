@@ -24,8 +24,9 @@ Category = Literal[
 ]
 Visibility = Literal["visible", "hidden"]
 # What is compared with the reference: a program's streams and status (the client's, for a
-# socket check), and for a server, what every connection received ("transcripts").
-Stream = Literal["stdout", "stderr", "exit_status", "transcripts"]
+# socket check), and for a server, what every connection received ("transcripts") and what
+# the server itself wrote ("server_stdout", "server_stderr").
+Stream = Literal["stdout", "stderr", "exit_status", "transcripts", "server_stdout", "server_stderr"]
 Requirement = Literal[
     "children_reaped",
     "no_fd_leak",
@@ -36,6 +37,7 @@ Requirement = Literal[
     "server_survives",
     "no_fd_growth",
     "children_exit",  # a server's children have exited once their connections are over
+    "children_close_listener",  # no child of a server holds its listening socket
 ]
 
 

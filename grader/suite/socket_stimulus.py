@@ -108,8 +108,10 @@ class Client(SuiteModel):
 
 
 class FakeServer(SuiteModel):
-    mode: Literal["echo", "fragments", "close_after", "refuse", "linger"] = "echo"
-    close_after: Bytes = 0  # with close_after: echo this many bytes, then close
+    mode: Literal["echo", "fragments", "close_after", "reset", "refuse", "linger", "extra_byte"] = (
+        "echo"
+    )
+    close_after: Bytes = 0  # with close_after (or reset): echo this many bytes, then close
     linger: PositiveSeconds = 0.3  # with linger: wait this long after end of input to close
 
 
@@ -121,6 +123,9 @@ class SocketStimulus(SuiteModel):
     files: dict[FileName, Data] = Field(default_factory=dict)
     port: Annotated[int, Field(strict=True, ge=1024, le=65535)] = 8000
     step_timeout: PositiveSeconds = 5.0  # how long a step may wait (generous: no tight timing)
+    # Before the server starts, a connection on its port is left in TIME_WAIT on the port's
+    # side, as a server that has just closed one leaves it: bind needs SO_REUSEADDR.
+    time_wait: StrictBool = False
 
     @model_validator(mode="after")
     def _one_shape(self) -> SocketStimulus:

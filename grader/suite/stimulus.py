@@ -18,6 +18,8 @@ class PipeStimulus(SuiteModel):
     files: dict[FileName, Data] = Field(default_factory=dict)
     # Read this many bytes of stdout, then close the pipe: tests programs against early readers.
     read_limit: PositiveBytes | None = None
+    # The grader listens on a free port while the program runs; {port} in args is that port.
+    hold_port: StrictBool = False
     # The program's file mode creation mask (the agent's own when unset): "000" shows the
     # mode a program asks for when it creates a file, with no bit taken away.
     umask: Umask | None = None

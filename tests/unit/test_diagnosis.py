@@ -187,6 +187,44 @@ def test_a_client_that_printed_everything_and_hangs_is_told_to_half_close():
     assert "printed every echo but never finished" in _client_diagnosis(mine)[-1]
 
 
+def test_a_client_that_lost_echoes_it_had_read_is_told_to_flush_them():
+    given = "hello\nworld\n"
+    mine = _client(_run(b"", code=1))
+    ref = _client(_run(b"hello\n", code=1))
+    (cause,) = _diagnosis(_client_check(given), mine, ref)
+    assert cause.startswith("the client printed 0 of the 6 bytes of echoes")
+    assert "fflush()" in cause and "keep reading" not in cause
+
+
+def test_a_server_that_cannot_bind_beside_time_wait_is_told_of_so_reuseaddr():
+    stimulus = _server_check().stimulus.model_dump() | {"time_wait": True}
+    check = canned_check("socket", stimulus)
+    said = digest(b"echo_server: bind: Address already in use\n")
+    mine = _server(_connection(b""), listened=False, exit=_exit(1), stderr=said)
+    causes = _diagnosis(check, mine, _server(_connection(SENT)))
+    assert causes[0].startswith("the port had a connection in TIME_WAIT")
+    assert '(on stderr: "echo_server: bind: Address already in use")' in causes[0]
+    assert "set SO_REUSEADDR on the listening socket before bind()" in causes[0]
+
+
+def test_without_time_wait_a_server_that_never_listened_gets_the_general_cause():
+    mine = _server(_connection(b""), listened=False, exit=_exit(1))
+    (cause,) = _diagnosis(_server_check(), mine, _server(_connection(SENT)))
+    assert cause.startswith("echo_server must listen on the port it is given")
+
+
+def test_children_holding_the_listening_socket_are_named_and_told_to_close_it():
+    check = _server_check().model_copy(update={"require": ["children_close_listener"]})
+    held = [{"pid": 40 + i, "comm": "echo_server", "fd": 3} for i in range(5)]
+    mine = _server(_connection(SENT), listener_held=held)
+    result = judge(check, DEFAULT_LIMITS, mine, _server(_connection(SENT)))
+    assert result.finding.reason.startswith("5 child process(es) of the server held its")
+    (cause,) = result.finding.diagnosis
+    assert cause.startswith("children still held the listening socket while serving: ")
+    assert "`echo_server` (pid 42) fd 3 and 2 more; " in cause
+    assert "close the listening socket in the child right after fork()" in cause
+
+
 # -- hw2: what a server's connections got back --------------------------------------------------
 
 
@@ -247,6 +285,21 @@ def test_a_stuck_connection_shows_all_it_received_not_only_what_was_waited_for()
     mine = _connection(b"", 8, completed=False, stuck="step 2: expect 'all'")
     result = judge(_server_check(), DEFAULT_LIMITS, _server(mine), _server(_connection(SENT)))
     assert result.finding.actual == "8 bytes"
+
+
+def test_a_server_that_writes_on_stdout_is_shown_what_it_wrote():
+    check = _server_check().model_copy(update={"compare": ["transcripts", "server_stdout"]})
+    mine = _server(_connection(SENT), stdout=digest(b"client \x1b connected\n"))
+    ref = _server(_connection(SENT), stdout=digest(b""))
+    result = judge(check, DEFAULT_LIMITS, mine, ref)
+    assert result.finding.reason == "the server's stdout differs from the reference's"
+    assert 'yours prints "client \\x1b connected\\n"' in result.finding.diagnosis[0]
+
+
+def test_a_server_s_streams_are_compared_only_where_the_check_says():
+    mine = _server(_connection(SENT), stdout=digest(b"hello\n"), stderr=digest(b"oops\n"))
+    ref = _server(_connection(SENT), stdout=digest(b""))
+    assert str(judge(_server_check(), DEFAULT_LIMITS, mine, ref).verdict) == "pass"
 
 
 # -- hw3: descriptors left open, by what they point at ------------------------------------------

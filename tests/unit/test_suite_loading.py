@@ -542,8 +542,8 @@ def test_enum_list_entry() -> None:
     text = swap("        points: 2\n", "        points: 2\n        compare: [stdout, exitstatus]\n")
     problem = problem_at(text, 10, 27)
     assert problem.message == (
-        "entry 2 of 'compare' must be one of stdout, stderr, exit_status, transcripts; "
-        "got 'exitstatus'"
+        "entry 2 of 'compare' must be one of stdout, stderr, exit_status, transcripts, "
+        "server_stdout, server_stderr; got 'exitstatus'"
     )
     assert problem.hint == "did you mean 'exit_status'?"
 
