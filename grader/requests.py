@@ -65,6 +65,7 @@ def _http(check, box: Sandbox) -> dict:
         "server": {"program": box.program_path(stim.server.program), "args": stim.server.args},
         "upstream": stim.upstream.model_dump(mode="json") if stim.upstream else None,
         "requests": [r.model_dump(mode="json", exclude_defaults=True) for r in stim.requests],
+        "watch_listener": "children_close_listener" in check.require,
     }
 
 

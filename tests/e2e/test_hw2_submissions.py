@@ -10,6 +10,15 @@ from tests.support import ROOT, SUBMISSIONS, KnownBadClass, assert_fails_exactly
 
 SANDBOXES = pytest.mark.parametrize("sandbox", ["local", "docker"])
 
+USAGE = [
+    f"{program}-usage{form}"
+    for program, forms in (
+        ("client", ["", "-no-args", "-bad-port", "-port-0", "-port-70000"]),
+        ("server", ["", "-no-port", "-port-0", "-port-65536"]),
+    )
+    for form in forms
+]
+
 # bug -> {check id: (verdict, words the reason or diagnosis must contain)}
 EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "sequential-server": {
@@ -84,20 +93,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     },
     "client-strlen": {"client-binary": ("fail", "never strlen(line)")},
     "client-numeric-host-only": {"client-localhost": ("fail", "getaddrinfo()")},
-    "usage-exits-1": {
-        cid: ("fail", "exit status 1, expected 2")
-        for cid in (
-            "client-usage",
-            "client-usage-no-args",
-            "client-usage-bad-port",
-            "client-usage-port-0",
-            "client-usage-port-70000",
-            "server-usage",
-            "server-usage-no-port",
-            "server-usage-port-0",
-            "server-usage-port-65536",
-        )
-    },
+    "usage-exits-1": {cid: ("fail", "exit status 1, expected 2") for cid in USAGE},
     "port-range-and-listener": {
         "client-usage-port-0": ("fail", "exit status 1, expected 2"),
         "client-usage-port-70000": ("fail", "exit status 1, expected 2"),
@@ -127,6 +123,15 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "client-closes-without-waiting": {
         "client-waits-for-close": ("fail", "half-close with shutdown(fd, SHUT_WR)"),
         "client-extra-byte": ("fail", "exit status 0, expected 1"),
+    },
+    "silent-usage": {cid: ("fail", "no message on stderr") for cid in USAGE},
+    # A beginner's server that spins after end of file and keeps the port in every child: its
+    # client is the reference's and keeps every client point, whatever the server did before.
+    "server-spins-after-eof": {
+        "server-half-close": ("fail", "got stuck at step 4: wait_eof"),
+        "server-50-clients": ("fail", "got stuck at step 4: wait_eof"),
+        "server-200-connections": ("fail", "got stuck at step 4: wait_eof"),
+        "server-children-exit-together": ("fail", "held its listening socket"),
     },
 }
 

@@ -225,6 +225,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         },
         **{cid: ("fail", "left open on files under www/, e.g. www/files") for cid in FD_GROWTH},
     },
+    "fork-child-keeps-listener": {
+        "forkserver-idle-clients": ("fail", "close the listening socket in the child"),
+    },
 }
 
 @pytest.fixture(scope="module")
