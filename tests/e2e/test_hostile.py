@@ -42,10 +42,10 @@ EXPECTED = {
     "read-secrets": ("pass", ""),
     "reach-network": ("pass", ""),
     "bind-port-80": ("pass", ""),
-    FORMULA: ("pass", ""),
 }
 # made at test time, beside the hostile suite's correct program
 GENERATED = {
+    FORMULA: ("pass", ""),  # a folder named as a spreadsheet formula
     "special-files": ("pass", ""),  # left out and noted; nothing blocks or raises
     "sparse-2gib": ("build-failed", "the largest: huge.bin, 2.0 GiB"),
 }
@@ -74,8 +74,8 @@ def batch(tmp_path_factory):
 
 
 def _class_with_generated(into: Path) -> None:
-    """The corpus, and what git cannot hold: a FIFO, and a sparse file of 2 GiB, each beside
-    the hostile suite's correct program."""
+    """The corpus, and what git cannot hold (a FIFO, a sparse file of 2 GiB) or holds awkwardly
+    (a folder named as a formula), each beside the hostile suite's correct program."""
     shutil.copytree(HOSTILE, into, symlinks=True)
     for name in GENERATED:
         shutil.copytree(REFERENCE, into / name)
