@@ -17,7 +17,7 @@ import pytest
 from tests.support import ROOT, known_bad
 
 QUICK = ["-k", "pipemsg-tiny,pipemsg-64k-plus-1,shell-echo,shell-two-stages"]
-BUGS = ["crash", "nul-terminator", "sequential-stages", "write-end-open"]
+BUGS = ["crash", "pipemsg-bytes-and-errors", "sequential-stages", "write-end-open"]
 
 
 @pytest.fixture(scope="module")

@@ -57,4 +57,4 @@ def test_the_public_suite_has_no_hidden_check_nor_reference_code(tmp_path):
         return check["verdict"]
 
     assert grade(ROOT / "reference" / "hw1") == "pass"
-    assert grade(known_bad("hw1", "nul-terminator", tmp_path)) == "fail"
+    assert grade(known_bad("hw1", "pipemsg-bytes-and-errors", tmp_path)) == "fail"
