@@ -50,6 +50,8 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
             _settle(watcher, proc)
         watcher.sample(time.monotonic(), None)
         running = proc.poll() is None
+        # Looked at once it has served: a server may ignore it any time before accepting.
+        server["sigpipe_ignored"] = running and procfs.sigpipe_ignored(proc.pid)
         after = procfs.fd_targets(proc.pid) if running else {}
         server["fds_after"] = len(after) if running else None
         server["fds_left"] = _left_open(before, after, cwd)

@@ -175,6 +175,14 @@ def sigpipe_ignored(found: list[dict], program: str) -> str:
     )
 
 
+def sigpipe_kills_children() -> str:
+    return (
+        "call signal(SIGPIPE, SIG_IGN) in main before the accept loop: each child then inherits "
+        "it, and a write to a client that reset fails with EPIPE instead of killing that child "
+        "(with threads, the whole server)"
+    )
+
+
 def no_message(program: str) -> str:
     return (
         f"your {program} wrote nothing on stderr where the handout asks for a message (its "

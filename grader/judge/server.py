@@ -159,6 +159,7 @@ def _held_back(mine: dict, ref: dict) -> bytes | None:
 
 def hygiene(check, server: dict, ref: dict) -> list[Finding]:
     found = _children_left(check, server, ref) + _listener_held(check, server)
+    found += _sigpipe_not_ignored(check, server, ref)
     if "children_reaped" in check.require and server.get("zombies"):
         found.append(
             Finding(
@@ -180,6 +181,21 @@ def hygiene(check, server: dict, ref: dict) -> list[Finding]:
                 )
             )
     return found
+
+
+def _sigpipe_not_ignored(check, server: dict, ref: dict) -> list[Finding]:
+    if "server_ignores_sigpipe" not in check.require or not server["alive"]:
+        return []  # a server that died is judged for that, with its signal
+    if server.get("sigpipe_ignored", True) or not ref.get("sigpipe_ignored"):
+        return []
+    return [
+        Finding(
+            "the server does not ignore SIGPIPE",
+            expected="SIGPIPE ignored in the server, as the reference does",
+            actual="SIGPIPE at its default action: a write to a reset connection kills the writer",
+            diagnosis=[diagnose.sigpipe_kills_children()],
+        )
+    ]
 
 
 def _listener_held(check, server: dict) -> list[Finding]:

@@ -38,6 +38,7 @@ Requirement = Literal[
     "no_fd_growth",
     "children_exit",  # a server's children have exited once their connections are over
     "children_close_listener",  # no child of a server holds its listening socket
+    "server_ignores_sigpipe",  # the server ignores SIGPIPE, so its children inherit it
 ]
 
 

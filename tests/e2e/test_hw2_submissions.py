@@ -125,6 +125,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "client-extra-byte": ("fail", "exit status 0, expected 1"),
     },
     "silent-usage": {cid: ("fail", "no message on stderr") for cid in USAGE},
+    "children-die-on-sigpipe": {
+        "server-survives-reset": ("fail", "call signal(SIGPIPE, SIG_IGN) in main"),
+    },
     # A beginner's server that spins after end of file and keeps the port in every child: its
     # client is the reference's and keeps every client point, whatever the server did before.
     "server-spins-after-eof": {

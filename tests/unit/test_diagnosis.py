@@ -437,3 +437,13 @@ def test_a_missing_message_fails_stderr_message_and_any_wording_passes():
     worded = _run(b"", code=2, stderr=b"shell: bad line\n")
     assert str(judge(check, DEFAULT_LIMITS, worded, ref).verdict) == "pass"
     assert str(judge(check, DEFAULT_LIMITS, _run(b""), _run(b"")).verdict) == "pass"
+
+
+def test_a_server_that_keeps_sigpipe_at_its_default_is_told_to_ignore_it():
+    stimulus = _server_check().stimulus.model_dump()
+    check = canned_check("socket", stimulus, require=["server_ignores_sigpipe"])
+    mine = _server(_connection(SENT), sigpipe_ignored=False)
+    ref = _server(_connection(SENT), sigpipe_ignored=True)
+    (cause,) = _diagnosis(check, mine, ref)
+    assert cause.startswith("call signal(SIGPIPE, SIG_IGN) in main before the accept loop")
+    assert judge(check, DEFAULT_LIMITS, ref, ref).verdict == "pass"
