@@ -187,8 +187,10 @@ def run(
     console = Console(stderr=fmt != "terminal")
     formats.stop_workflow_commands()
     cache = None if no_cache else (cache_dir or default_cache_dir())
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGHUP, _interrupt)
+    # SIGINT too: a shell that starts a command in the background has it ignore SIGINT,
+    # and a runner that cancels a job that way must still stop it cleanly.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _interrupt)
     store = ResultStore(output or DEFAULT_FOLDER / chosen.name)
     try:
         store.ready()

@@ -45,9 +45,11 @@ def agent_request(check, limits, box: Sandbox) -> dict:
 
 
 def _port(check, box: Sandbox) -> int | None:
-    # A private loopback (a container's) gives every server the suite's port; a shared one
-    # (the local sandbox) gets a free port from the agent instead.
-    return check.stimulus.port if box.private_network else None
+    """The port a check's server gets: a free one from the agent, so that what an earlier
+    check left on a port (a connection in TIME_WAIT) never meets the next check's server;
+    the suite's own only where it says so, and only on a private loopback (a container's)."""
+    chosen = "port" in check.stimulus.model_fields_set
+    return check.stimulus.port if chosen and box.private_network else None
 
 
 def _measure(check) -> bool:

@@ -96,6 +96,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     },
     "fork-children-keep-accepting": {
         "forkserver-children-exit": ("fail", "must not return to the accept loop"),
+        "forkserver-idle-clients": ("fail", "close the listening socket in the child"),
     },
     "dotdot-served": {
         cid: ("fail", "expected a 4xx status") for cid in ("dotdot-refused", "ext-error-pages")
