@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import shutil
@@ -71,11 +72,9 @@ def start_error(e: OSError, program: str) -> dict:
 
 def run(req: dict) -> dict:
     cwd = prepare_workdir(req)
-    args = req.get("args", [])
-    if not req.get("hold_port"):
-        return cgroup.counting(req, lambda: run_program(req, req["program"], args, cwd))
-    with ports.held() as port:  # a server told to bind it finds the port taken
-        args = [a.replace("{port}", str(port)) for a in args]
+    held = ports.held() if req.get("hold_port") else contextlib.nullcontext(None)
+    with held as port:  # a server told to bind the held port finds it taken
+        args = [a.replace("{port}", str(port)) if port else a for a in req.get("args", [])]
         return cgroup.counting(req, lambda: run_program(req, req["program"], args, cwd))
 
 
