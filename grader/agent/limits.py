@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 from collections.abc import Callable
+
+STUDENT_NICE = 19
 
 
 def preexec(limits: dict, user: dict | None, umask: int | None = None) -> Callable[[], None]:
@@ -25,6 +28,11 @@ def preexec(limits: dict, user: dict | None, umask: int | None = None) -> Callab
         # Under memory pressure the kernel should pick student code, not the agent.
         with open("/proc/self/oom_score_adj", "w") as f:
             f.write("1000")
+        # Spinning student processes must not starve the agent that watches them: they run
+        # at the lowest priority, in their own scheduling autogroup where the kernel has one.
+        os.nice(STUDENT_NICE)
+        with contextlib.suppress(OSError), open("/proc/self/autogroup", "w") as f:
+            f.write(str(STUDENT_NICE))
         if user:
             os.setgroups([])
             os.setgid(user["gid"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import socket
 import subprocess
 import threading
@@ -21,6 +22,8 @@ SETTLE = 3.0  # after the last connection, how long the server may take to go id
 # How long it must stay idle to count as settled: its children have exited by then (a
 # child closing its last connection takes microseconds), so zombies and descriptors show.
 SETTLED = 0.1
+# Ports handed to servers start here: below are the well-known and commonly used ones.
+PORTS_FROM = 10000
 EXAMPLES = 3  # files named for the descriptors left open; the rest are counted
 
 # Talks to the server (port, deadline, its pid) until the deadline; returns what each
@@ -81,22 +84,54 @@ def with_port(args: list[str], **values: int) -> list[str]:
 
 
 def free_port() -> int:
-    """A port nobody listens on: on a shared loopback (the local sandbox) 8000 may be taken."""
-    with socket.socket() as s:
+    """A port nobody uses, outside the kernel's range for outgoing connections: on a shared
+    loopback (the local sandbox) 8000 may be taken, and a port the kernel hands out for
+    connect() could be given to another program's client before the server binds it."""
+    low, high = _ephemeral_range()
+    for _ in range(100):
+        port = random.randrange(PORTS_FROM, 65536)
+        if low <= port <= high:
+            continue
+        with socket.socket() as s:
+            try:  # no SO_REUSEADDR: a port still in TIME_WAIT is refused too
+                s.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as s:  # every port tried was in use: let the kernel choose
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = map(int, f.read().split())
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+    return low, high
+
+
 def _wait_listening(proc: subprocess.Popen, port: int) -> bool:
-    """Ready when a socket listens on the port (not when the server prints something)."""
+    """Ready when a socket of its own listens on the port (not when the server prints
+    something): on a shared loopback another program's server may have taken the port."""
     deadline = time.monotonic() + LISTEN_TIMEOUT
     pause = 0.001  # most servers listen within milliseconds: look often at first
     while time.monotonic() < deadline and proc.poll() is None:
-        if listeners.listening(port):
+        if listeners.listening(port) and _ours(port):
             return True
         time.sleep(pause)
         pause = min(2 * pause, TICK)
     return False
+
+
+def _ours(port: int) -> bool:
+    """Whether a process the agent started holds a socket listening on the port (a server
+    that daemonized is still below the agent, which adopts orphans)."""
+    targets = {f"socket:[{inode}]" for inode in listeners.inodes(port)}
+    return any(
+        targets & set(procfs.fd_targets(p.pid).values()) for p in procfs.descendants(os.getpid())
+    )
 
 
 def _settle(watcher: TreeWatcher, proc: subprocess.Popen) -> None:
