@@ -68,11 +68,16 @@ def words(check) -> str:
 
 def assert_fails_exactly(result: SubmissionResult, expected: dict[str, tuple[str, str]]) -> None:
     """Exactly the expected checks fail, each with its verdict, no points, and the words
-    that name the cause in its reason or diagnosis."""
+    that name the cause in its reason or diagnosis. A verdict ending in "?" (e.g. "fail?")
+    marks a check the bug breaks only when the scheduler happens to expose it: it may pass,
+    and when it fails it is for that cause."""
     failed = {c.id: c for c in result.checks if str(c.verdict) != "pass"}
-    assert sorted(failed) == sorted(expected), verdicts(result)
+    must = {cid for cid, (verdict, _) in expected.items() if not verdict.endswith("?")}
+    assert must <= set(failed) <= set(expected), verdicts(result)
     for cid, (verdict, cause) in expected.items():
-        assert str(failed[cid].verdict) == verdict, (cid, words(failed[cid]))
+        if cid not in failed:
+            continue
+        assert str(failed[cid].verdict) == verdict.rstrip("?"), (cid, words(failed[cid]))
         assert cause in words(failed[cid]), (cid, words(failed[cid]))
         assert failed[cid].points == 0
 

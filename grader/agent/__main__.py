@@ -17,6 +17,7 @@ DRIVERS = {
     "http": http_driver.run,
     "setup": setup_driver.run,
     "probe": setup_driver.probe,
+    "seal": setup_driver.seal,
 }
 
 

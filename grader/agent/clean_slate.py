@@ -1,6 +1,6 @@
 """Every check starts from a clean slate: nothing an earlier check of the same submission left
-(a server still holding its port, System V IPC objects pinning memory, files in /tmp or in an
-earlier check's folder) can change this check's verdict or show it another check's input."""
+(a server still holding its port, System V IPC objects pinning memory, files in /tmp, /dev/shm
+or an earlier check's folder) can change this check's verdict or show it another check's input."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def begin(cwd: str, user: dict | None, fresh: bool) -> None:
     if user is not None:  # the sandbox gives the student an identity of its own
         _kill_owned_by(user["uid"])  # even what an agent before this one started
         _remove_ipc_of(user["uid"])
-        _empty_owned(os.environ.get("TMPDIR", "/tmp"), user["uid"])
+        for shared in (os.environ.get("TMPDIR", "/tmp"), "/dev/shm"):  # both held in memory
+            _empty_owned(shared, user["uid"])
     if fresh:  # every check of a sandbox runs in one folder: emptied, it shows no earlier input
         _remove(cwd)
     os.makedirs(cwd, exist_ok=True)
@@ -37,7 +38,8 @@ def _kill_owned_by(uid: int) -> None:
 
 
 def _remove_ipc_of(uid: int) -> None:
-    """Shared memory, semaphores and message queues the student owns, removed (ipcrm)."""
+    """Shared memory, semaphores and message queues the student owns, removed (ipcrm) as the
+    student: removing another's object needs CAP_SYS_ADMIN, which the agent does not have."""
     for kind, table in SYSV.items():
         try:
             with open(table) as f:
@@ -50,7 +52,9 @@ def _remove_ipc_of(uid: int) -> None:
             flag = {"shm": "-m", "sem": "-s", "msg": "-q"}[kind]
             args = [a for i in ids for a in (flag, i)]
             with contextlib.suppress(OSError):
-                subprocess.run(["ipcrm", *args], stderr=subprocess.DEVNULL, check=False)
+                subprocess.run(
+                    ["ipcrm", *args], user=uid, stderr=subprocess.DEVNULL, check=False
+                )
 
 
 def _empty_owned(folder: str, uid: int) -> None:

@@ -114,6 +114,9 @@ class DockerSandbox(Sandbox):
     def run_check(self, request: dict, timeout: float) -> dict:
         if not self._checking:
             self._checking = True
+            sealed = self.agent({"driver": "seal", "target": self.source_dir}, 60)
+            if not sealed.get("ok"):
+                return sealed
             # The build is over: the checks get a full share of the CPU. Only a matter of
             # speed, so a daemon that refuses is left to the check itself to report.
             with contextlib.suppress(*DOCKER_ERRORS):

@@ -42,6 +42,9 @@ EXPECTED = {
     "read-secrets": ("pass", ""),
     "reach-network": ("pass", ""),
     "bind-port-80": ("pass", ""),
+    # Memory an earlier check left held (removed before the next check, not charged to it).
+    "pins-shared-memory": ("pass", ""),
+    "fills-memory-backed-folders": ("pass", ""),
 }
 # made at test time, beside the hostile suite's correct program
 GENERATED = {
@@ -86,11 +89,11 @@ def _class_with_generated(into: Path) -> None:
         f.truncate(2 << 30)
 
 
-def _grader(out: Path, fmt: str) -> list[str]:
-    """The command that grades the hostile batch into out, reporting in fmt."""
+def _grader(out: Path, fmt: str, assignment: str = "hostile") -> list[str]:
+    """The command that grades the hostile batch (out/class) into out, reporting in fmt."""
     return [
         *(sys.executable, "-m", "grader", "run", str(out / "class"), "--suite", str(SUITE)),
-        *("-a", "hostile", "--sandbox", "docker", "--format", fmt, "-o", str(out)),
+        *("-a", assignment, "--sandbox", "docker", "--format", fmt, "-o", str(out)),
         *("--cache-dir", str(out / "cache")),
     ]
 
@@ -166,3 +169,44 @@ def test_special_files_are_left_out_with_a_note(batch):
     assert batch[0]["special-files"]["notes"] == [
         "pipe left out: not a regular file, folder or symlink"
     ]
+
+
+# Servers that attack the agent talking to them, graded beside a reference copy: check ->
+# (verdict, words of its reason). Each check is charged to the student, never a grader-error.
+HOSTILE_NET = SUBMISSIONS / "hostile-net"
+NET_EXPECTED = {
+    "floods-its-clients": {
+        "line": ("fail", "received other bytes than the reference's"),
+        "mib": ("fail", "got stuck at step 1: send 4194304 bytes"),
+        "again": ("fail", "received other bytes than the reference's"),
+    },
+    "never-reads": {
+        "line": ("fail", "got stuck at step 2: expect 'all'"),
+        "mib": ("fail", "got stuck at step 1: send 4194304 bytes"),
+        "again": ("fail", "got stuck at step 2: expect 'all'"),
+    },
+    "reference-copy": {},
+}
+
+
+@pytest.fixture(scope="module")
+def net_batch(tmp_path_factory):
+    require_docker()
+    out = tmp_path_factory.mktemp("hostile-net-results")
+    shutil.copytree(HOSTILE_NET, out / "class")
+    shutil.copytree(SUITE.parent / "net-reference", out / "class" / "reference-copy")
+    proc = subprocess.run(
+        _grader(out, "json", "hostile-net"), cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    return {p.stem: json.loads(p.read_text()) for p in out.glob("*.json")}
+
+
+@pytest.mark.parametrize("name", sorted(NET_EXPECTED))
+def test_hostile_server_is_charged_its_own_checks(net_batch, name):
+    checks = {c["id"]: c for c in net_batch[name]["checks"]}
+    assert len(checks) == 3
+    for cid, check in checks.items():
+        verdict, words = NET_EXPECTED[name].get(cid, ("pass", ""))
+        assert check["verdict"] == verdict, (cid, check["finding"])
+        assert words in ((check["finding"] or {}).get("reason") or ""), (cid, check["finding"])

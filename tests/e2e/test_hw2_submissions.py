@@ -106,6 +106,8 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "server-port-taken": ("fail", 'expected "echo_server: bind: Address already in use'),
         "server-many-lines": ("fail", "the server's stdout differs from the reference's"),
         "server-children-exit-together": ("fail", "were never waited for"),
+        # Sequential clients: two children exit together only when the server is slow.
+        "server-200-connections": ("fail?", "were never waited for"),
     },
     "client-rough-edges": {
         "client-empty-input": ("fail", "exit status 1, expected 0"),
