@@ -41,6 +41,10 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
     server: dict = {"listened": _wait_listening(proc, port)}
     exchanges: list[dict] = []
     if server["listened"]:
+        # Where it listens and with what backlog, as the kernel has it.
+        server["listeners"] = [
+            {k: s[k] for k in ("family", "address", "backlog")} for s in _ours(port)
+        ]
         watcher = TreeWatcher(os.getpid(), proc.pid, SETTLED)
         measure = req.get("measure", False)  # descriptors and zombies: worth two idle waits
         before = procfs.fd_targets(proc.pid)
@@ -118,20 +122,21 @@ def _wait_listening(proc: subprocess.Popen, port: int) -> bool:
     deadline = time.monotonic() + LISTEN_TIMEOUT
     pause = 0.001  # most servers listen within milliseconds: look often at first
     while time.monotonic() < deadline and proc.poll() is None:
-        if listeners.listening(port) and _ours(port):
+        if _ours(port):
             return True
         time.sleep(pause)
         pause = min(2 * pause, TICK)
     return False
 
 
-def _ours(port: int) -> bool:
-    """Whether a process the agent started holds a socket listening on the port (a server
+def _ours(port: int) -> list[dict]:
+    """The sockets listening on the port that a process the agent started holds (a server
     that daemonized is still below the agent, which adopts orphans)."""
-    targets = {f"socket:[{inode}]" for inode in listeners.inodes(port)}
-    return any(
-        targets & set(procfs.fd_targets(p.pid).values()) for p in procfs.descendants(os.getpid())
-    )
+    found = listeners.sockets(port)
+    if not found:
+        return []
+    held = {t for p in procfs.descendants(os.getpid()) for t in procfs.fd_targets(p.pid).values()}
+    return [s for s in found if f"socket:[{s['inode']}]" in held]
 
 
 def _settle(watcher: TreeWatcher, proc: subprocess.Popen) -> None:

@@ -465,3 +465,13 @@ def children_left(extra: int) -> str:
         "connection and then exits (_exit(0)); it must not return to the accept loop, and "
         "it closes the listening socket it inherited"
     )
+
+
+def listens_elsewhere(what: str) -> str:
+    if what == "address":
+        return (
+            "Bind an IPv4 socket (AF_INET) to INADDR_ANY (0.0.0.0), as the handout asks: "
+            "a socket bound to 127.0.0.1 is unreachable from other machines, and an IPv6 one "
+            "is not the socket the handout describes."
+        )
+    return "Pass listen() the backlog the handout gives."

@@ -159,7 +159,7 @@ def _held_back(mine: dict, ref: dict) -> bytes | None:
 
 def hygiene(check, server: dict, ref: dict) -> list[Finding]:
     found = _children_left(check, server, ref) + _listener_held(check, server)
-    found += _sigpipe_not_ignored(check, server, ref)
+    found += _sigpipe_not_ignored(check, server, ref) + _listens_elsewhere(check, server, ref)
     if "children_reaped" in check.require and server.get("zombies"):
         found.append(
             Finding(
@@ -196,6 +196,34 @@ def _sigpipe_not_ignored(check, server: dict, ref: dict) -> list[Finding]:
             diagnosis=[diagnose.sigpipe_kills_children()],
         )
     ]
+
+
+def _listens_elsewhere(check, server: dict, ref: dict) -> list[Finding]:
+    """Where the server listens, and its backlog, against the reference's."""
+    found = []
+    for word, keys, what in (
+        ("listen_address", ("family", "address"), "address"),
+        ("listen_backlog", ("backlog",), "backlog"),
+    ):
+        if word not in check.require or "listeners" not in server:
+            continue
+        mine, theirs = _listening_as(server, keys), _listening_as(ref, keys)
+        if mine != theirs:
+            found.append(
+                Finding(
+                    f"the server's listening socket has another {what} than the reference's",
+                    expected=theirs,
+                    actual=mine or "no socket of its own",
+                    diagnosis=[diagnose.listens_elsewhere(what)],
+                )
+            )
+    return found
+
+
+def _listening_as(server: dict, keys: tuple[str, ...]) -> str:
+    """The server's listening sockets, shown by the given keys: `IPv4 0.0.0.0`, `1024`."""
+    shown = {" ".join(str(s[k]) for k in keys) for s in server.get("listeners") or []}
+    return ", ".join(sorted(shown))
 
 
 def _listener_held(check, server: dict) -> list[Finding]:

@@ -447,3 +447,26 @@ def test_a_server_that_keeps_sigpipe_at_its_default_is_told_to_ignore_it():
     (cause,) = _diagnosis(check, mine, ref)
     assert cause.startswith("call signal(SIGPIPE, SIG_IGN) in main before the accept loop")
     assert judge(check, DEFAULT_LIMITS, ref, ref).verdict == "pass"
+
+
+def _listening(family: str, address: str, backlog: int) -> dict:
+    return {"listeners": [{"family": family, "address": address, "backlog": backlog}]}
+
+
+def test_a_server_on_another_address_or_backlog_is_told_what_the_kernel_shows():
+    stimulus = _server_check().stimulus.model_dump()
+    check = canned_check("socket", stimulus, require=["listen_address", "listen_backlog"])
+    ref = _server(_connection(SENT), **_listening("IPv4", "0.0.0.0", 1024))
+    loopback = _server(_connection(SENT), **_listening("IPv4", "127.0.0.1", 1024))
+    dual_stack = _server(_connection(SENT), **_listening("IPv6", "::", 1024))
+    small = _server(_connection(SENT), **_listening("IPv4", "0.0.0.0", 5))
+    for mine in (loopback, dual_stack):
+        result = judge(check, DEFAULT_LIMITS, mine, ref)
+        assert result.verdict == "fail"
+        assert "another address than the reference's" in result.finding.reason
+        assert result.finding.expected == "IPv4 0.0.0.0"
+    result = judge(check, DEFAULT_LIMITS, small, ref)
+    assert "another backlog" in result.finding.reason
+    assert (result.finding.expected, result.finding.actual) == ("1024", "5")
+    assert _diagnosis(check, small, ref) == ["Pass listen() the backlog the handout gives."]
+    assert judge(check, DEFAULT_LIMITS, ref, ref).verdict == "pass"
