@@ -55,7 +55,7 @@ class SubmissionResult:
             sandbox=doc["sandbox"],
             build=BuildSummary(**doc["build"]),
             checks=[CheckResult.from_json(c) for c in doc["checks"]],
-            duration=doc["duration"],
+            duration=float(doc["duration"]),  # a damaged document raises here, not in a report
             notes=[str(n) for n in doc.get("notes", [])],
         )
 

@@ -54,8 +54,15 @@ class CheckResult:
     def from_json(cls, doc: dict) -> CheckResult:
         fields = {k: v for k, v in doc.items() if k != "points"}
         finding = fields.pop("finding")
+        duration = doc.get("duration")
         return cls(
-            **fields | {"verdict": Verdict(doc["verdict"])},
+            **fields
+            | {
+                "verdict": Verdict(doc["verdict"]),
+                # Numbers as numbers, or a damaged document raises here, not in a report.
+                "max_points": float(doc["max_points"]),
+                "duration": None if duration is None else float(duration),
+            },
             finding=Finding(**finding) if finding else None,
         )
 

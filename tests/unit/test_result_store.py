@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from grader.result_store import ResultStore
 from grader.results import BuildSummary, SubmissionResult
 from grader.verdict import CheckResult, Finding, Verdict
@@ -38,3 +40,16 @@ def test_a_grader_error_is_graded_again(tmp_path):
 def test_a_torn_file_is_graded_again(tmp_path):
     (tmp_path / "alice.json").write_text('{"key": "k1", "subm')
     assert ResultStore(tmp_path).load("alice", "k1") is None
+
+
+def test_a_document_with_numbers_that_are_not_numbers_is_graded_again(tmp_path):
+    store = ResultStore(tmp_path)
+    path = store.save(result(Verdict.FAIL), "k1")
+    good = json.loads(path.read_text())
+    for damage in (
+        {"duration": None},
+        {"checks": [{**good["checks"][0], "max_points": "2 points"}]},
+        {"checks": [{**good["checks"][0], "duration": "slow"}]},
+    ):
+        path.write_text(json.dumps({**good, **damage}))
+        assert store.load("alice", "k1") is None, damage
