@@ -314,6 +314,7 @@ class PipeSession:
                 "stray": self.stray,
                 "leaked_fds": self.watcher.leaked_fds,
                 "sigpipe_ignored": self.watcher.sigpipe_ignored,
+                "signals_ignored": self.watcher.signals_ignored,
             },
             "stall": self.stall,
             "limit": self.limit,

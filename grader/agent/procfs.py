@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 from dataclasses import dataclass, field
 
 # Numbers of the syscalls whose first argument is the descriptor a blocked process waits on.
@@ -192,10 +193,27 @@ def _fd_mode(pid: int, fd: str) -> str:
 
 
 def sigpipe_ignored(pid: int) -> bool:
+    return bool(_ignored_mask(pid) & SIGPIPE_BIT)
+
+
+def ignored_signals(pid: int) -> list[str]:
+    """The names of the signals the process ignores (SIG_IGN), from its SigIgn mask."""
+    mask = _ignored_mask(pid)
+    return [_signal_name(n) for n in range(1, 65) if mask & (1 << (n - 1))]
+
+
+def _ignored_mask(pid: int) -> int:
     for line in (_read(f"/proc/{pid}/status") or "").splitlines():
         if line.startswith("SigIgn:"):
-            return bool(int(line.split()[1], 16) & SIGPIPE_BIT)
-    return False
+            return int(line.split()[1], 16)
+    return 0
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"  # a real-time signal
 
 
 def blocked_fd(pid: int) -> int | None:

@@ -28,6 +28,7 @@ class TreeWatcher:
         self._inspected: set[int] = set()
         self.leaked_fds: list[dict] = []
         self.sigpipe_ignored: list[dict] = []
+        self.signals_ignored: list[dict] = []  # programs started with signals at SIG_IGN
         self.max_concurrent = 0
         self.live: list[procfs.Proc] = []
         self.all: list[procfs.Proc] = []
@@ -65,8 +66,11 @@ class TreeWatcher:
             if f.fd >= 3:
                 leak = {**_brief(p), "fd": f.fd, "pipe": f.pipe, "mode": f.mode}
                 self.leaked_fds.append(leak if f.pipe is not None else {**leak, "target": f.target})
-        if procfs.sigpipe_ignored(p.pid):
+        ignored = procfs.ignored_signals(p.pid)
+        if "SIGPIPE" in ignored:
             self.sigpipe_ignored.append(_brief(p))
+        if ignored:
+            self.signals_ignored.append({**_brief(p), "signals": ignored})
 
     def _track_stillness(self, now: float, progress: object) -> None:
         asleep = bool(self.live) and all(

@@ -175,6 +175,15 @@ def sigpipe_ignored(found: list[dict], program: str) -> str:
     )
 
 
+def signals_ignored(found: list[dict], program: str) -> str:
+    names = ", ".join(f"{_who(p)}: {' '.join(p['signals'])}" for p in found[:6])
+    return (
+        f"programs started by your {program} ignore signals: {names}. Ignored signals stay "
+        "ignored across exec: restore SIG_DFL in the child before exec for every signal your "
+        f"{program} ignores itself"
+    )
+
+
 def sigpipe_kills_children() -> str:
     return (
         "call signal(SIGPIPE, SIG_IGN) in main before the accept loop: each child then inherits "

@@ -167,7 +167,7 @@ def _compare(check, s: dict, r: dict) -> list[Finding]:
 
 
 # Requirements judged on the programs a check starts: vacuous unless those programs ran.
-_ON_PROGRAMS = ("no_fd_leak", "sigpipe_default")
+_ON_PROGRAMS = ("no_fd_leak", "sigpipe_default", "signals_default")
 
 
 def _requirements(check, s: dict, r: dict, program: str) -> list[Finding]:
@@ -205,6 +205,8 @@ def _requirements(check, s: dict, r: dict, program: str) -> list[Finding]:
                 diagnosis=[diagnose.sigpipe_ignored(procs["sigpipe_ignored"], program)],
             )
         )
+    if "signals_default" in check.require:
+        found += _signals_ignored(procs, ref, program)
     if "stderr_message" in check.require and r["stderr"]["size"] and not s["stderr"]["size"]:
         found.append(
             Finding(
@@ -224,3 +226,25 @@ def _requirements(check, s: dict, r: dict, program: str) -> list[Finding]:
             )
         )
     return found
+
+
+def _signals_ignored(procs: dict, ref: dict, program: str) -> list[Finding]:
+    """Signals other than SIGPIPE (sigpipe_default's) that programs started with ignored,
+    where the reference's programs did not."""
+    allowed = {"SIGPIPE"} | {n for p in ref.get("signals_ignored", []) for n in p["signals"]}
+    extra = [
+        {**p, "signals": [n for n in p["signals"] if n not in allowed]}
+        for p in procs.get("signals_ignored", [])
+    ]
+    extra = [p for p in extra if p["signals"]]
+    if not extra:
+        return []
+    names = sorted({n for p in extra for n in p["signals"]})
+    return [
+        Finding(
+            f"the programs started ignore {', '.join(names)}",
+            expected="every signal at its default action, as with the reference",
+            actual=f"{', '.join(names)} at SIG_IGN",
+            diagnosis=[diagnose.signals_ignored(extra, program)],
+        )
+    ]

@@ -33,6 +33,7 @@ Requirement = Literal[
     "no_stray_processes",
     "concurrent_stages",
     "sigpipe_default",
+    "signals_default",  # programs started ignore no signal (but SIGPIPE) the reference's do not
     "stderr_message",  # something on stderr wherever the reference writes there
     "server_survives",
     "no_fd_growth",

@@ -317,6 +317,8 @@ def test_file_descriptor_leaked_into_an_execd_child(agent):
 SIGPIPE_THEN_EXEC = """
 import os, signal
 signal.signal(signal.SIGPIPE, signal.{action})
+signal.signal(signal.SIGQUIT, signal.{action})
+signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # Python's own SIG_IGN, not the test's
 pid = os.fork()
 if pid == 0:
     os.execvp("sleep", ["sleep", "0.3"])
@@ -332,12 +334,15 @@ def test_sigpipe_left_ignored_in_an_execd_child(agent, action: str):
     [child] = numbers(obs["stdout"])
     expected = [{"pid": child, "comm": "sleep"}] if action == "SIG_IGN" else []
     assert obs["processes"]["sigpipe_ignored"] == expected
+    ignored = [{**e, "signals": ["SIGQUIT", "SIGPIPE"]} for e in expected]  # by number
+    assert obs["processes"]["signals_ignored"] == ignored
 
 
 def test_sigpipe_is_at_its_default_for_the_students_program(agent):
     # The agent is Python (which ignores SIGPIPE); the program must not inherit that.
     obs = agent("sleep 0.3")
     assert obs["processes"]["sigpipe_ignored"] == []
+    assert obs["processes"]["signals_ignored"] == []
     assert [e["comm"] for e in obs["processes"]["execs"]] == ["sleep"]
 
 

@@ -56,6 +56,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "pipemsg-write-fails": ("fail", "exit status 0, expected 1"),
         "pipemsg-read-fails": ("fail", "exit status 0, expected 1"),
     },
+    "ignores-sigint": {"shell-sigpipe-default": ("fail", "ignore SIGINT, SIGQUIT")},
     "sigpipe-ignored": {
         "shell-early-reader": ("fail", "Broken pipe"),
         "shell-sigpipe-default": ("fail", "inherited SIG_IGN"),

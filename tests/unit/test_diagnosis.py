@@ -470,3 +470,27 @@ def test_a_server_on_another_address_or_backlog_is_told_what_the_kernel_shows():
     assert (result.finding.expected, result.finding.actual) == ("1024", "5")
     assert _diagnosis(check, small, ref) == ["Pass listen() the backlog the handout gives."]
     assert judge(check, DEFAULT_LIMITS, ref, ref).verdict == "pass"
+
+
+def _started(*ignoring: list[str]) -> dict:
+    """A shell's run whose started programs (one per list) ignore the signals listed."""
+    run = _run(b"")
+    execs = [{"pid": 10 + i, "comm": "sleep"} for i in range(len(ignoring))]
+    run["processes"]["execs"] = execs
+    run["processes"]["signals_ignored"] = [
+        {**e, "signals": names} for e, names in zip(execs, ignoring, strict=True) if names
+    ]
+    return run
+
+
+def test_signals_a_shell_ignores_and_leaves_ignored_in_its_children_are_named():
+    stimulus = {"program": "shell", "stdin": "sleep 0 | sleep 0\n"}
+    check = canned_check("pipe", stimulus, require=["signals_default"])
+    ref = _started(["SIGHUP"], ["SIGHUP"])  # what the grader's own caller ignores is allowed
+    mine = _started(["SIGHUP", "SIGINT", "SIGQUIT"], ["SIGHUP", "SIGPIPE"])
+    result = judge(check, DEFAULT_LIMITS, mine, ref)
+    assert result.verdict == "fail"
+    assert result.finding.reason == "the programs started ignore SIGINT, SIGQUIT"
+    (cause,) = result.finding.diagnosis
+    assert cause.startswith("programs started by your shell ignore signals: `sleep` (pid 10)")
+    assert judge(check, DEFAULT_LIMITS, _started(["SIGHUP", "SIGPIPE"], []), ref).verdict == "pass"
