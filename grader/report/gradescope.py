@@ -2,7 +2,7 @@
 
 Every text is plain ("text" format): a compiler's `<string.h>` is shown as written, never read
 as HTML or markdown. A hidden check is shown with its verdict only, when the assignment says
-(after_published by default, so the student's total stays visible). A check the grader
+(after_published by default: with the total, once grades are published). A check the grader
 failed to grade counts for nothing either way: its max_score is 0, and it says so.
 """
 

@@ -6,12 +6,11 @@ from typing import Literal
 
 from grader.suite.base import SuiteModel
 
-# Gradescope's visibility values. A test that is not visible hides the student's total until
-# it is shown, except one that is "hidden": never shown, it is meant to carry no points.
+# Gradescope's visibility values. Students see no total while a test is kept from them.
 GradescopeVisibility = Literal["hidden", "after_due_date", "after_published", "visible"]
 
 
 class GradescopeOptions(SuiteModel):
-    # after_published: students see their total at once, and the hidden checks (verdict
-    # only) when the instructor publishes the grades.
+    # after_published: the hidden checks (verdict only) and the total appear together when
+    # the instructor publishes the grades; until then students cannot probe them.
     hidden_checks: GradescopeVisibility = "after_published"
