@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import tarfile
@@ -46,6 +47,10 @@ TEST = {"score", "max_score", "status", "name", "name_format", "number", "output
 VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
 FORMATS = {"text", "html", "simple_format", "md", "ansi"}
 HOST_CA = "/etc/ssl/certs/ca-certificates.crt"
+# How this machine reaches package indexes, if it says: the container's setup.sh goes the same way.
+FORWARDED = {
+    k: v for k, v in os.environ.items() if k in {"PIP_INDEX_URL", "HTTP_PROXY", "HTTPS_PROXY"}
+}
 
 # A build and a program that say who runs them and whether they could read the bundle.
 PROBE = (
@@ -131,7 +136,7 @@ def autograder(tmp_path_factory: pytest.TempPathFactory):
     container = client.containers.run(
         name, ["sleep", "infinity"], detach=True, network_mode="host", init=True,
         volumes={HOST_CA: {"bind": "/etc/ssl/host-ca.crt", "mode": "ro"}},
-        environment={"PIP_CERT": "/etc/ssl/host-ca.crt"},
+        environment={"PIP_CERT": "/etc/ssl/host-ca.crt", **FORWARDED},
         labels={"grader-test": "gradescope"},
     )  # fmt: skip
     try:
@@ -146,7 +151,7 @@ def autograder(tmp_path_factory: pytest.TempPathFactory):
         container.remove(force=True)
 
 
-def test_a_correct_submission_scores_full_marks_and_hidden_checks_keep_the_total(autograder):
+def test_a_correct_submission_scores_full_marks_and_hidden_checks_follow_the_suite(autograder):
     doc, _ = autograder.grade(ROOT / "reference" / "hw1")
     assert doc["score"] == sum(t["max_score"] for t in doc["tests"]) == 3
     assert {t["status"] for t in doc["tests"]} == {"passed"}

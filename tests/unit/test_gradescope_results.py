@@ -6,12 +6,22 @@ import json
 
 import pytest
 
+from grader.export import gradescope_run
 from grader.export.upload_folder import NotOneSubmission, submission_folder
 from grader.report.gradescope import gradescope
 from grader.results import BuildSummary, SubmissionResult
 from grader.verdict import CheckResult, Finding, Verdict
+from tests.support import hw1_suite
 
 SECRET = "the hidden stimulus"
+CHECK = """\
+      - id: pipemsg-tiny
+        title: pipemsg forwards a short message
+        points: 2
+        category: correctness
+        driver: pipe
+        stimulus: {program: pipemsg, stdin: "hello\\n"}
+"""
 
 
 def result(*checks: CheckResult, build: BuildSummary | None = None) -> SubmissionResult:
@@ -73,3 +83,19 @@ def test_two_makefile_folders_or_none_are_refused_with_words(tmp_path):
     makefile(tmp_path / "new")
     with pytest.raises(NotOneSubmission, match=r"2 folders:\n  new/\n  old/\n"):
         submission_folder(tmp_path)
+
+
+def test_whatever_fails_run_autograder_leaves_one_results_json(tmp_path, monkeypatch, capsys):
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "grading.yml").write_text(hw1_suite(CHECK))
+    makefile(tmp_path / "submission")
+    results = tmp_path / "results" / "results.json"
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the grader's own bug")
+
+    monkeypatch.setattr(gradescope_run.subprocess, "run", crash)
+    gradescope_run.main(["hw1", "--root", str(tmp_path)])
+    doc = json.loads(results.read_text())
+    assert (doc["score"], doc["tests"]) == (0, []) and "not your grade" in doc["output"]
+    assert "the grader's own bug" in capsys.readouterr().out  # for the staff alone
