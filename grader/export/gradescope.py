@@ -1,36 +1,66 @@
-"""The Gradescope autograder bundle: setup.sh installs Python and this grader, and
-run_autograder grades /autograder/submission in the local sandbox (Gradescope already runs
-each submission in a container of its own) and writes results/results.json."""
+"""The Gradescope autograder bundle: setup.sh installs Python and this grader and makes the
+users programs run as, and run_autograder grades /autograder/submission in the local sandbox
+(Gradescope runs each submission in a container of its own, with no Docker in it) into
+results/results.json (grader/export/gradescope_run.py)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
 
+from .gradescope_run import NOT_A_GRADE, message
 from .suite_copy import IGNORED, copy_assignment
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent  # holds pyproject.toml
 
-SETUP = """\
+STUDENT, REFERENCE = "grader-student", "grader-reference"
+
+SETUP = f"""\
 #!/usr/bin/env bash
-# Gradescope runs this once, when the autograder image is built.
+# Gradescope runs this once, as root, when it builds the autograder's image.
 set -euo pipefail
-apt-get update
-apt-get install -y --no-install-recommends python3.11 python3.11-venv gcc make libc6-dev
-python3.11 -m venv /autograder/venv
-/autograder/venv/bin/pip install /autograder/source/grader
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends gcc make libc6-dev python3 python3-venv procps
+python=python3
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    apt-get install -y -qq --no-install-recommends python3.11 python3.11-venv
+    python=python3.11
+fi
+"$python" -m venv /autograder/venv
+/autograder/venv/bin/pip install -q /autograder/source/grader
+# Student programs (their build too) run as {STUDENT}, the reference as {REFERENCE}: neither
+# may read the bundle, which holds the reference and the hidden checks.
+for user in {STUDENT} {REFERENCE}; do
+    id -u "$user" >/dev/null 2>&1 \\
+        || useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
+done
+chmod 700 /autograder/source
 """
 
-RUN = """\
+# When even Python cannot start (the setup did not finish), this is results.json.
+NOT_STARTED = json.dumps(
+    message("The autograder could not start (its setup did not finish). " + NOT_A_GRADE)
+)
+
+RUN = f"""\
 #!/usr/bin/env bash
-# Gradescope runs this for every submission; the result goes to results/results.json.
-set -uo pipefail
-root="${{AUTOGRADER_ROOT:-/autograder}}"
-grader="${{GRADER:-$root/venv/bin/grader}}"
-"$grader" run "$root/submission" -a {name} --suite "$root/source/grading.yml" \\
-    --sandbox local --force -o "$root/results/stored" \\
-    --format gradescope > "$root/results/results.json"
+# Gradescope runs this for every submission, as root. It always leaves one valid
+# results/results.json (a failure of ours says so there) and exits 0.
+results=/autograder/results/results.json
+rm -f "$results"
+export GRADER_LOCAL_STUDENT={STUDENT} GRADER_LOCAL_REFERENCE={REFERENCE}
+/autograder/venv/bin/python -m grader.export.gradescope_run {{name}} \\
+    || echo "run_autograder: the grader exited with status $?"
+if [ ! -s "$results" ]; then
+    mkdir -p /autograder/results
+    cat > "$results" <<'END'
+{NOT_STARTED.replace("{", "{{").replace("}", "}}")}
+END
+fi
+exit 0
 """
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import containers, docker_sandbox, image
 from .base import Sandbox, SandboxError
 from .docker_sandbox import REFERENCE, STUDENT, DockerSandbox
-from .local import LocalSandbox
+from .local import LocalSandbox, identity
 from .pool import ContainerPool
 
 GET_DOCKER = (
@@ -19,6 +19,11 @@ GET_DOCKER = (
     "(or `systemctl start docker`). The grading image is built on first use; "
     "`grader image build` builds it ahead of time."
 )
+
+
+# Users the local sandbox runs programs as, when the grader runs as root (Gradescope).
+STUDENT_USER = "GRADER_LOCAL_STUDENT"
+REFERENCE_USER = "GRADER_LOCAL_REFERENCE"
 
 
 class NoSandbox(Exception):
@@ -51,8 +56,18 @@ class Choice:
         self.close()
 
 
-def local() -> Choice:
-    return Choice("local", LocalSandbox, LocalSandbox)
+def local(warning: str | None = None) -> Choice:
+    """The local sandbox; programs run as the users the environment names, if it names any."""
+    try:
+        student, reference = identity(STUDENT_USER), identity(REFERENCE_USER)
+    except SandboxError as e:
+        raise NoSandbox(str(e)) from e
+    return Choice(
+        "local",
+        partial(LocalSandbox, user=student),
+        partial(LocalSandbox, user=reference),
+        warning=warning,
+    )
 
 
 def choose(
@@ -66,15 +81,10 @@ def choose(
         if mode == "docker" or batch:
             why = "a batch is only graded in Docker" if batch and mode == "auto" else str(e)
             raise NoSandbox(f"Docker is not available ({why}).\n{GET_DOCKER}") from e
-        return Choice(
-            "local",
-            LocalSandbox,
-            LocalSandbox,
-            warning=(
-                f"Docker is not available ({e}): grading in the LOCAL sandbox. Your programs "
-                "run unisolated on this machine, with rlimits only; pass --sandbox local to "
-                "silence this, or start Docker for the isolated sandbox."
-            ),
+        return local(
+            f"Docker is not available ({e}): grading in the LOCAL sandbox. Your programs "
+            "run unisolated on this machine, with rlimits only; pass --sandbox local to "
+            "silence this, or start Docker for the isolated sandbox."
         )
     removed = containers.clean(client)
     if removed:

@@ -10,6 +10,7 @@ from pydantic import Field, PrivateAttr
 from grader.suite.base import SuiteModel
 from grader.suite.check import Check, CheckBase
 from grader.suite.fields import AnyText, ProgramName, Text
+from grader.suite.gradescope_options import GradescopeOptions
 from grader.suite.limits import DEFAULT_LIMITS, Limits
 
 
@@ -21,6 +22,7 @@ class Assignment(SuiteModel):
     data: Text | None = None  # a folder (same base) linked into every check's folder, read-only
     limits: Limits | None = None
     checks: Annotated[list[Check], Field(min_length=1)]
+    gradescope: GradescopeOptions = GradescopeOptions()
 
     # Not keys of grading.yml: the name is the mapping key, the folder depends on the file's
     # location. Suite fills them in right after validation.

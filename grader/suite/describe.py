@@ -59,6 +59,8 @@ EXAMPLES: dict[str, str] = {
     "generate": "generate: text",
     "size": "size: 64KiB",
     "seed": "seed: 42",
+    "gradescope": "gradescope: {hidden_checks: after_published}",
+    "hidden_checks": "hidden_checks: after_due_date",
 }
 
 

@@ -57,10 +57,11 @@ def test_junit_counts_failures_and_errors_apart():
 def test_gradescope_results_json():
     doc = json.loads(gradescope(CLASS[1]))
     assert doc["score"] == 2 and doc["execution_time"] == 3.0
-    keys = {"name", "score", "max_score", "status", "output", "output_format", "visibility"}
+    keys = {"name", "name_format", "score", "max_score", "status", "output", "output_format",
+            "visibility"}  # fmt: skip
     assert all(set(t) == keys for t in doc["tests"])
     assert [t["status"] for t in doc["tests"]] == ["passed", "failed", "failed"]
-    assert doc["tests"][2]["visibility"] == "hidden"  # Gradescope keeps it from the student
+    assert doc["tests"][2]["visibility"] == "after_published"  # the total stays visible
 
 
 def test_github_summary_and_classroom_hide_hidden_checks():

@@ -459,7 +459,8 @@ def test_unknown_key_in_check() -> None:
 def test_unknown_key_in_assignment_lists_allowed_keys() -> None:
     problem = problem_at(swap("    title: Pipes\n", "    title: Pipes\n    zzz: 1\n"), 4, 5)
     assert problem.message == "unknown key 'zzz' in assignment 'hw1'"
-    assert problem.hint == "allowed keys: title, build, programs, reference, data, limits, checks"
+    allowed = "title, build, programs, reference, data, limits, checks, gradescope"
+    assert problem.hint == f"allowed keys: {allowed}"
 
 
 def test_unknown_key_in_limits_of_check() -> None:
