@@ -43,9 +43,10 @@ def common_max(results: list[SubmissionResult]) -> float | None:
     return maxima.pop() if len(maxima) == 1 else None
 
 
-def scores(results: list[SubmissionResult]) -> list[float]:
-    """Each submission's score in points, or in percent when the maxima differ."""
-    if common_max(results) is not None:
+def scores(results: list[SubmissionResult], top: float | None) -> list[float]:
+    """Each submission's score: in points when the class shares the maximum `top`, else
+    (None) in percent of its own maximum."""
+    if top is not None:
         return [r.score for r in results]
     return [100 * fraction(r) for r in results]
 

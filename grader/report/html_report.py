@@ -91,29 +91,32 @@ def _overview(results: list[SubmissionResult]) -> str:
 def _scores(results: list[SubmissionResult]) -> str:
     top = class_stats.common_max(results)
     unit = f"points out of {top:g}" if top is not None else "percent of each one's maximum"
-    rows = [("everyone", results)]
+    groups = [("everyone", results)]
     if (built := [r for r in results if r.build.ok]) and len(built) < len(results):
-        rows.append(("those that built", built))
-    table = []
-    for name, group in rows:
-        s = class_stats.spread(class_stats.scores(group))
-        if s:
+        groups.append(("those that built", built))
+    rows = []
+    for name, group in groups:
+        if s := class_stats.spread(class_stats.scores(group, top)):
             numbers = [s.mean, s.median, s.stdev, s.low, s.high]
-            table.append([name, str(s.count), *(f"{v:.1f}" for v in numbers)])
+            rows.append([name, str(s.count), *(f"{v:.1f}" for v in numbers)])
     head = ["", "submissions", "mean", "median", "std dev", "min", "max"]
-    stats = _table(head, table)
-    whole = class_stats.spread(class_stats.scores(results))
-    scale = (top or 0) if top is not None else 100
+    return f"<h2>Scores</h2><p class='note'>In {unit}.</p>{_table(head, rows)}" + _histogram(
+        results, top
+    )
+
+
+def _histogram(results: list[SubmissionResult], top: float | None) -> str:
+    """The distribution by tenths of the maximum, the class's mean and median marked."""
+    scale = 100 if top is None else top
+    whole = class_stats.spread(class_stats.scores(results, top))
     marks = []
     if whole and scale:
         marks = [(f"mean {whole.mean:.1f}", whole.mean / scale),
                  (f"median {whole.median:.1f}", whole.median / scale)]  # fmt: skip
     bins = class_stats.BINS
     labels = [f"{100 * b // bins}-{100 * (b + 1) // bins}%" for b in range(bins)]
-    chart = svg_charts.histogram(
-        class_stats.histogram(results), labels, marks, "submissions by score"
-    )
-    return f"<h2>Scores</h2><p class='note'>In {unit}.</p>{stats}{chart}"
+    counts = class_stats.histogram(results, bins)
+    return svg_charts.histogram(counts, labels, marks, "submissions by score")
 
 
 def _build_failures(results: list[SubmissionResult]) -> str:

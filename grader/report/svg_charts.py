@@ -33,7 +33,7 @@ def histogram(counts: list[int], labels: list[str], marks: list[tuple[str, float
               title: str) -> str:  # fmt: skip
     """Bars of `counts` over `labels`, each bar's count above it, and vertical marks (mean,
     median) at a fraction of the axis's width."""
-    width, height, left, top, bottom = 640, 250, 20, 34, 40
+    width, height, left, top, bottom = 640, 270, 20, 48, 40
     plot_w, plot_h = width - 2 * left, height - top - bottom
     slot = plot_w / max(1, len(counts))
     most = max(counts, default=0) or 1
@@ -48,13 +48,16 @@ def histogram(counts: list[int], labels: list[str], marks: list[tuple[str, float
         if count:
             body.append(_text(x + slot / 2, base - h - 4, str(count), "middle"))
         body.append(_text(x + slot / 2, base + 16, label, "middle", "#555"))
-    for row, (name, at) in enumerate(marks):
-        x = left + plot_w * min(1.0, max(0.0, at))
+    for row, (name, at) in enumerate(marks):  # each label on a line of its own, above all
+        x, y = left + plot_w * min(1.0, max(0.0, at)), 12 + 13 * row
         body.append(
-            f"<line x1='{x:.1f}' y1='{top - 4 - 12 * row}' x2='{x:.1f}' y2='{base}' "
+            f"<line x1='{x:.1f}' y1='{y + 2}' x2='{x:.1f}' y2='{base}' "
             f"stroke='#c0392b' stroke-dasharray='4 3'/>"
         )
-        body.append(_text(x + 3, top - 6 - 12 * row, name, fill="#c0392b"))
+        if x < width - 120:
+            body.append(_text(x + 3, y, name, fill="#c0392b"))
+        else:  # near the right edge: the label to the line's left
+            body.append(_text(x - 3, y, name, "end", "#c0392b"))
     return _svg(width, height, title, body)
 
 

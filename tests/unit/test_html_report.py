@@ -47,9 +47,10 @@ def test_spread_of_scores():
 
 
 def test_scores_are_points_unless_the_maxima_differ():
-    assert common_max(CLASS) == 6 and scores(CLASS) == [6, 4, 0, 0]
+    assert common_max(CLASS) == 6 and scores(CLASS, 6) == [6, 4, 0, 0]
     odd = [*CLASS, student("dave", check("a", P))]
-    assert common_max(odd) is None and scores(odd)[-2:] == [0, 100]
+    assert common_max(odd) is None and scores(odd, None)[-3:] == [0, 0, 100]
+    assert "In percent of each one's maximum" in html_report(odd, "odd")
 
 
 def test_histogram_puts_full_marks_in_the_last_tenth():
@@ -182,3 +183,8 @@ def test_page_shows_stats_charts_flags_groups_and_students(page):
     assert "a went wrong" in carol[0] and "(pid 98) fd 4" in carol[0]
     alice = re.search(r"<summary><span>alice</span>.*?</details>", page)[0]
     assert "all passed" in alice and "Every check passed" in alice
+
+
+def test_an_empty_class_gives_a_page():
+    for results in ([], [student("nobody")]):
+        assert Parsed(html_report(results, "empty")).open == []
