@@ -11,6 +11,7 @@ from . import class_stats, svg_charts
 from .diagnosis_groups import grouped
 from .escape import html as escape
 
+# The colour of each of class_stats.OUTCOMES in the pass-rate chart.
 COLOURS = {"passed": "#3a9a5b", "failed": "#d9534f", "not built": "#999999",
            "grader error": "#8e6bbf"}  # fmt: skip
 STYLE = """
@@ -152,15 +153,15 @@ def _grader_errors(results: list[SubmissionResult]) -> str:
 
 
 def _pass_rates(results: list[SubmissionResult]) -> str:
+    outcomes = class_stats.OUTCOMES
     rows = []
     for t in class_stats.tallies(results):
-        rate = t.pass_rate
-        rows.append((t.id, list(t.counts.values()), "—" if rate is None else f"{rate:.0%}"))
+        rate = "—" if t.pass_rate is None else f"{t.pass_rate:.0%}"
+        rows.append((t.id, [t.counts[o] for o in outcomes], rate))
     if not rows:
         return ""
-    chart = svg_charts.stacked_bars(
-        rows, list(COLOURS.values()), list(COLOURS), "each check's results over the class"
-    )
+    colours = [COLOURS[o] for o in outcomes]
+    chart = svg_charts.stacked_bars(rows, colours, list(outcomes), "each check's results")
     return (
         "<h2>Pass rate per check</h2><p class='note'>The rate counts the submissions the "
         f"grader judged: grader errors are left out.</p>{chart}"
@@ -209,7 +210,7 @@ def _student(r: SubmissionResult) -> str:
     if not r.build.ok:
         body.append(f"<pre>{escape(r.build.errors or 'no build log')}</pre>")
     if r.notes:
-        body.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in r.notes) + "</ul>")
+        body.append(_listed(r.notes))
     # A build failure is each check's verdict, and its log says it once.
     failed = [c for c in r.checks if c.verdict not in (Verdict.PASS, Verdict.BUILD_FAILED)]
     if failed:
@@ -225,7 +226,10 @@ def _failure(c: CheckResult) -> list[str]:
     verdict = escape(c.verdict)
     if c.verdict is Verdict.GRADER_ERROR:
         verdict = _flag("grader-error", "grader error") + " not the student's"
-    causes = c.finding.diagnosis if c.finding else []
-    listed = "<ul>" + "".join(f"<li>{escape(d)}</li>" for d in causes) + "</ul>" if causes else ""
+    causes = _listed(c.finding.diagnosis) if c.finding and c.finding.diagnosis else ""
     title = f"{escape(c.id)}<br><span class='note'>{escape(c.title)}</span>"
-    return [title, verdict, f"0 / {c.max_points:g}", escape(c.reason), listed]
+    return [title, verdict, f"0 / {c.max_points:g}", escape(c.reason), causes]
+
+
+def _listed(texts: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{escape(t)}</li>" for t in texts) + "</ul>"
