@@ -21,7 +21,7 @@ def recorded(observations: Path) -> str | None:
     """The version the observations were exported with; None when none is recorded."""
     try:
         return (observations / FILE).read_text().strip() or None
-    except OSError:
+    except (OSError, ValueError):  # no such file, or a path no file can have
         return None
 
 
