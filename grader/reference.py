@@ -13,10 +13,10 @@ from pathlib import Path
 from .atomic import write_atomically
 from .judge import reference_trouble
 from .requests import agent_request
+from .resources import AGENT
 from .sandbox import Sandbox, SandboxError
 from .submission_files import tree_hash
 
-AGENT_DIR = Path(__file__).resolve().parent / "agent"
 # In a reference folder: it holds exported observations (`grader export public`), not code.
 EXPORTED = "EXPORTED-OBSERVATIONS"
 
@@ -28,7 +28,7 @@ def default_cache_dir() -> Path:
 
 @functools.cache
 def _agent_hash() -> str:
-    return tree_hash(AGENT_DIR)
+    return tree_hash(AGENT)
 
 
 class References:

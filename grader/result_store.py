@@ -11,11 +11,11 @@ from pathlib import Path
 
 from .atomic import write_atomically
 from .discover import Submission
+from .resources import PACKAGE
 from .results import SubmissionResult
 from .submission_files import tree_hash
 
 DEFAULT_FOLDER = Path("grader-results")  # then the assignment's name
-GRADER_DIR = Path(__file__).resolve().parent  # the judge's code decides verdicts too
 
 
 def grading_key(assignment, checks: list, sandbox: str) -> str:
@@ -29,7 +29,7 @@ def grading_key(assignment, checks: list, sandbox: str) -> str:
             assignment.build,
             assignment.limits_for(None).model_dump(mode="json"),
             [assignment.limits_for(c).model_dump(mode="json") for c in checks],
-            tree_hash(assignment.reference_dir, GRADER_DIR, *data),
+            tree_hash(assignment.reference_dir, PACKAGE, *data),  # the judge decides too
             sandbox,
         ],
         sort_keys=True,

@@ -10,10 +10,9 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from ..resources import write_project
 from .gradescope_run import NOT_A_GRADE, message
-from .suite_copy import IGNORED, copy_assignment
-
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent  # holds pyproject.toml
+from .suite_copy import copy_assignment
 
 STUDENT, REFERENCE = "grader-student", "grader-reference"
 
@@ -69,11 +68,7 @@ def bundle(suite_file: Path, name: str, out: Path) -> Path:
     staging = out / "autograder"
     shutil.rmtree(staging, ignore_errors=True)
     copy_assignment(suite_file, name, staging, hidden=True)
-    package = staging / "grader"
-    package.mkdir()
-    shutil.copytree(PACKAGE_ROOT / "grader", package / "grader", ignore=IGNORED)
-    for name_ in ("pyproject.toml", "README.md"):
-        shutil.copy(PACKAGE_ROOT / name_, package / name_)
+    write_project(staging / "grader")
     (staging / "setup.sh").write_text(SETUP)
     (staging / "run_autograder").write_text(RUN.format(name=name))
     for script in ("setup.sh", "run_autograder"):

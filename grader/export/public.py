@@ -12,20 +12,23 @@ from ..atomic import write_atomically
 from ..reference import EXPORTED, References
 from ..sandbox import Sandbox
 from ..suite import load_suite
+from . import stamp
 from .suite_copy import copy_assignment
 
 FOLDER = "reference-observations"
-NOTE = """\
+NOTE = f"""\
 The reference implementation's observations of each visible check of this assignment, one
 folder per kind of sandbox: the grader compares a submission with these instead of running
-the reference. Written by `grader export public`; do not edit.
+the reference. They hold for the grader version in {stamp.FILE}, which the starter's
+workflow installs. Written by `grader export public`; do not edit.
 """
 
 
 def export(
     suite_file: Path, name: str, out: Path, sandboxes: dict[str, Callable[[Path], Sandbox]]
 ) -> int:
-    """Write out/grading.yml and its folders; returns how many observations were written."""
+    """Write out/grading.yml and its folders, and the grader version they hold for; returns
+    how many observations were written."""
     assignment = load_suite(suite_file).assignments[name]
     copy_assignment(suite_file, name, out, hidden=False, reference=FOLDER)
     folder = out / FOLDER
@@ -44,4 +47,5 @@ def export(
                 }
                 write_atomically(folder / kind / f"{check.id}.json", json.dumps(doc))
                 written += 1
+    stamp.record(folder)
     return written

@@ -1,4 +1,4 @@
-"""The grading image: built from docker/Dockerfile and the agent, tagged by their hash."""
+"""The grading image: built from the package's Dockerfile and the agent, tagged by their hash."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from pathlib import Path
 import docker
 import docker.errors
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DOCKERFILE = ROOT / "docker" / "Dockerfile"
-AGENT = ROOT / "grader" / "agent"
+from ..resources import AGENT, DOCKERFILE
+
 REPOSITORY = "grader-sandbox"
 BASE = "debian:bookworm-slim"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"

@@ -14,11 +14,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..resources import PACKAGE
 from ..submission_files import copy_ignore
 from .base import Sandbox, SandboxError
 from .session import AgentSession, ProcessSession
-
-PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent  # makes grader.agent importable
 
 
 class LocalSandbox(Sandbox):
@@ -46,7 +45,7 @@ class LocalSandbox(Sandbox):
         return str(self.src)
 
     def start_session(self) -> AgentSession:
-        env = {**os.environ, "PYTHONPATH": str(PACKAGE_PARENT)}
+        env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}  # grader.agent
         argv = [sys.executable, "-m", "grader.agent", "--serve"]
         return ProcessSession(argv, str(self.root), env)
 

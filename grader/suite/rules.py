@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.export import stamp
 from grader.suite.describe import container_name
 from grader.suite.locate import YamlPath
 
@@ -34,6 +35,7 @@ def check_rules(data: Any, root: Path, line_of: Callable[[YamlPath], int]) -> li
             where: YamlPath = ("assignments", name)
             findings += _folder_exists(assignment, "reference", where, root)
             findings += _folder_exists(assignment, "data", where, root)
+            findings += _exported_by_this_grader(assignment, name, where, root)
             findings += _programs_known(assignment, name, where)
             findings += _unique_check_ids(assignment, where, line_of)
     return findings
@@ -52,6 +54,17 @@ def _folder_exists(assignment: dict, key: str, where: YamlPath, root: Path) -> l
         message = f"{key} folder '{value}' does not exist"
     hint = f"looked for {folder}; the path is relative to the folder holding grading.yml"
     return [Finding((*where, key), message, hint)]
+
+
+def _exported_by_this_grader(
+    assignment: dict, name: Any, where: YamlPath, root: Path
+) -> list[Finding]:
+    """A students' suite holds the reference's observations, made by one grader version."""
+    value = assignment.get("reference")
+    if not isinstance(value, str) or not value:
+        return []
+    found = stamp.mismatch((root / value).resolve(), str(name))
+    return [Finding((*where, "reference"), *found)] if found else []
 
 
 def _checks(assignment: dict, where: YamlPath) -> Iterator[tuple[YamlPath, dict]]:

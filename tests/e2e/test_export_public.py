@@ -4,11 +4,15 @@ yet a student's grader, given only the exported observations, reaches the same v
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
+import pytest
 import yaml
 
+import grader as package
+from grader.export import stamp
 from tests.support import ROOT, hw1_suite, known_bad
 
 SUITE = hw1_suite("""\
@@ -34,12 +38,18 @@ def grader(*args: str):
     )
 
 
-def test_the_public_suite_has_no_hidden_check_nor_reference_code(tmp_path):
-    (tmp_path / "grading.yml").write_text(SUITE)
-    public = tmp_path / "public"
-    done = grader("export", "public", "hw1", "--suite", str(tmp_path / "grading.yml"),
-                  "-o", str(public))  # fmt: skip
+@pytest.fixture(scope="module")
+def public(tmp_path_factory):
+    """The students' suite of SUITE, exported once."""
+    folder = tmp_path_factory.mktemp("export")
+    (folder / "grading.yml").write_text(SUITE)
+    done = grader("export", "public", "hw1", "--suite", str(folder / "grading.yml"),
+                  "-o", str(folder / "public"))  # fmt: skip
     assert done.returncode == 0, done.stderr
+    return folder / "public"
+
+
+def test_the_public_suite_has_no_hidden_check_nor_reference_code(public, tmp_path):
     suite = yaml.safe_load((public / "grading.yml").read_text())
     assert [c["id"] for c in suite["assignments"]["hw1"]["checks"]] == ["pipemsg-tiny"]
     files = [p for p in public.rglob("*") if p.is_file()]
@@ -58,3 +68,17 @@ def test_the_public_suite_has_no_hidden_check_nor_reference_code(tmp_path):
 
     assert grade(ROOT / "reference" / "hw1") == "pass"
     assert grade(known_bad("hw1", "pipemsg-bytes-and-errors", tmp_path)) == "fail"
+
+
+def test_another_grader_version_refuses_the_suite_naming_the_command_to_run(public, tmp_path):
+    observations = public / "reference-observations"
+    assert stamp.recorded(observations) == package.__version__
+    stale = tmp_path / "stale"
+    shutil.copytree(public, stale)
+    (stale / "reference-observations" / stamp.FILE).write_text("0.0.1\n")
+    run = grader("run", str(ROOT / "reference" / "hw1"), "-a", "hw1",
+                 "--suite", str(stale / "grading.yml"), "--sandbox", "local")  # fmt: skip
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert f"exported with grader 0.0.1, and this is grader {package.__version__}" in run.stderr
+    assert "`grader export public hw1 -o STARTER/.grader`" in run.stderr
+    assert "Traceback" not in run.stderr
