@@ -52,6 +52,10 @@ def _port(check, box: Sandbox) -> int | None:
     return check.stimulus.port if chosen and box.private_network else None
 
 
+# How long a server with nothing to do is watched for threads that run anyway (no_busy_wait).
+IDLE_WINDOW = 0.3
+
+
 def _measure(check) -> bool:
     return bool({"children_reaped", "no_fd_growth", "children_exit"} & set(check.require))
 
@@ -68,6 +72,7 @@ def _http(check, box: Sandbox) -> dict:
         "upstream": stim.upstream.model_dump(mode="json") if stim.upstream else None,
         "requests": [r.model_dump(mode="json", exclude_defaults=True) for r in stim.requests],
         "watch_listener": "children_close_listener" in check.require,
+        "idle_window": IDLE_WINDOW if "no_busy_wait" in check.require else None,
     }
 
 
@@ -76,6 +81,7 @@ def _socket(check, box: Sandbox) -> dict:
     part: dict = {"port": _port(check, box), "step_timeout": stim.step_timeout}
     part["time_wait"] = stim.time_wait
     part["watch_listener"] = "children_close_listener" in check.require
+    part["idle_window"] = IDLE_WINDOW if "no_busy_wait" in check.require else None
     part["measure"] = _measure(check)
     if stim.server:
         part["server"] = {

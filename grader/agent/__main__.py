@@ -5,6 +5,7 @@ stays open, so a sandbox pays for starting the agent once, not once per check.""
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 import traceback
@@ -34,11 +35,26 @@ def handle(raw: bytes) -> dict:
     return observation
 
 
+def _no_inherited_ignores() -> None:
+    """Signals ignored by whatever started the grader (`nohup`, a shell's `cmd &`, which
+    ignores SIGINT and SIGQUIT) would stay ignored in every program run: back to SIG_DFL.
+    SIGPIPE and SIGXFSZ are Python's own, and subprocess restores them in each child."""
+    for sig in signal.valid_signals():
+        if sig in (signal.SIGPIPE, signal.SIGXFSZ):
+            continue
+        try:
+            if signal.getsignal(sig) == signal.SIG_IGN:
+                signal.signal(sig, signal.SIG_DFL)
+        except (OSError, ValueError):
+            continue  # SIGKILL, SIGSTOP and signals Python cannot set
+
+
 def main() -> int:
     # Keep the observation channel private: nothing else may write to our real stdout.
     channel = open(sys.stdout.fileno(), "w", closefd=False)  # noqa: SIM115
     sys.stdout = sys.stderr
     tree.become_subreaper()
+    _no_inherited_ignores()
     requests = sys.stdin.buffer if "--serve" in sys.argv else [sys.stdin.buffer.read()]
     for raw in requests:
         channel.write(json.dumps(handle(raw)) + "\n")

@@ -197,9 +197,11 @@ def sigpipe_ignored(pid: int) -> bool:
 
 
 def ignored_signals(pid: int) -> list[str]:
-    """The names of the signals the process ignores (SIG_IGN), from its SigIgn mask."""
+    """The names of the standard signals the process ignores (SIG_IGN), from its SigIgn
+    mask. Real-time ones are left out: 32 and 33 are the C library's own (posix_spawn's
+    children show them ignored), and no handout speaks of the others."""
     mask = _ignored_mask(pid)
-    return [_signal_name(n) for n in range(1, 65) if mask & (1 << (n - 1))]
+    return [signal.Signals(n).name for n in range(1, 32) if mask & (1 << (n - 1))]
 
 
 def _ignored_mask(pid: int) -> int:
@@ -207,13 +209,6 @@ def _ignored_mask(pid: int) -> int:
         if line.startswith("SigIgn:"):
             return int(line.split()[1], 16)
     return 0
-
-
-def _signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"  # a real-time signal
 
 
 def blocked_fd(pid: int) -> int | None:

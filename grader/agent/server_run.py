@@ -24,6 +24,7 @@ SETTLE = 3.0  # after the last connection, how long the server may take to go id
 SETTLED = 0.1
 # Ports handed to servers start here: below are the well-known and commonly used ones.
 PORTS_FROM = 10000
+BUSY_TICK = 0.01  # how often a server's threads are looked at while it should be idle
 EXAMPLES = 3  # files named for the descriptors left open; the rest are counted
 
 # Talks to the server (port, deadline, its pid) until the deadline; returns what each
@@ -55,6 +56,8 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
             server["listener_held"] = held.stop()
         if measure:
             _settle(watcher, proc)
+        if req.get("idle_window"):
+            server["busy_threads"] = _busy_threads(proc.pid, req["idle_window"])
         watcher.sample(time.monotonic(), None)
         running = proc.poll() is None
         # Looked at once it has served: a server may ignore it any time before accepting.
@@ -137,6 +140,21 @@ def _ours(port: int) -> list[dict]:
         return []
     held = {t for p in procfs.descendants(os.getpid()) for t in procfs.fd_targets(p.pid).values()}
     return [s for s in found if f"socket:[{s['inode']}]" in held]
+
+
+def _busy_threads(main_pid: int, window: float) -> float:
+    """How many of the server's threads, on average, were running or ready to run while it
+    had nothing to do: about 0 for one asleep in accept() or on a condition variable, 1 or
+    more for threads that poll in a loop. Runnable counts as much as running, so the figure
+    holds however busy the machine is."""
+    samples, running = 0, 0
+    deadline = time.monotonic() + window
+    while time.monotonic() < deadline:
+        procs = [procfs.read_proc(main_pid), *procfs.descendants(main_pid)]
+        running += sum(p.waits.count("running") for p in procs if p is not None)
+        samples += 1
+        time.sleep(BUSY_TICK)
+    return round(running / max(samples, 1), 2)
 
 
 def _settle(watcher: TreeWatcher, proc: subprocess.Popen) -> None:

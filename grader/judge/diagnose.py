@@ -484,3 +484,11 @@ def listens_elsewhere(what: str) -> str:
             "is not the socket the handout describes."
         )
     return "Pass listen() the backlog the handout gives."
+
+
+def busy_waiting() -> str:
+    return (
+        "a thread that loops until there is work burns a CPU while the server is idle: wait "
+        "on a condition variable (pthread_cond_wait in a while loop on the queue's size) and "
+        "signal it when work arrives"
+    )

@@ -160,6 +160,7 @@ def _held_back(mine: dict, ref: dict) -> bytes | None:
 def hygiene(check, server: dict, ref: dict) -> list[Finding]:
     found = _children_left(check, server, ref) + _listener_held(check, server)
     found += _sigpipe_not_ignored(check, server, ref) + _listens_elsewhere(check, server, ref)
+    found += _busy_waiting(check, server, ref)
     if "children_reaped" in check.require and server.get("zombies"):
         found.append(
             Finding(
@@ -194,6 +195,27 @@ def _sigpipe_not_ignored(check, server: dict, ref: dict) -> list[Finding]:
             expected="SIGPIPE ignored in the server, as the reference does",
             actual="SIGPIPE at its default action: a write to a reset connection kills the writer",
             diagnosis=[diagnose.sigpipe_kills_children()],
+        )
+    ]
+
+
+BUSY = 0.5  # threads running on average while idle: a thread that sleeps shows about 0
+
+
+def _busy_waiting(check, server: dict, ref: dict) -> list[Finding]:
+    busy = server.get("busy_threads")
+    if (
+        "no_busy_wait" not in check.require
+        or busy is None
+        or busy < BUSY + ref.get("busy_threads", 0)
+    ):
+        return []
+    return [
+        Finding(
+            f"with no client left, {busy:g} of the server's threads were running on average",
+            expected=f"{ref.get('busy_threads', 0):g} (the reference's threads sleep)",
+            actual=f"{busy:g}",
+            diagnosis=[diagnose.busy_waiting()],
         )
     ]
 

@@ -133,7 +133,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     # A beginner's server that spins after end of file and keeps the port in every child: its
     # client is the reference's and keeps every client point, whatever the server did before.
     "server-binds-loopback": {
-        "server-one-line": ("fail", "another address than the reference's"),
+        "server-binary": ("fail", "another address than the reference's"),
     },
     "server-spins-after-eof": {
         "server-half-close": ("fail", "got stuck at step 4: wait_eof"),

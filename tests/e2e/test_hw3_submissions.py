@@ -87,6 +87,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "dir-listing-large": ("fail", "missing: /many/entry-"),
     },
     "request-single-read": {"ext-request-in-pieces": ("fail", "Read in a loop")},
+    "pool-busy-waits": {"poolserver-exactly-n": ("fail", "of the server's threads were running")},
     "listens-loopback-small-backlog": {
         "file-text": ("fail", "another address than the reference's")
     },

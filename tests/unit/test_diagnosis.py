@@ -494,3 +494,20 @@ def test_signals_a_shell_ignores_and_leaves_ignored_in_its_children_are_named():
     (cause,) = result.finding.diagnosis
     assert cause.startswith("programs started by your shell ignore signals: `sleep` (pid 10)")
     assert judge(check, DEFAULT_LIMITS, _started(["SIGHUP", "SIGPIPE"], []), ref).verdict == "pass"
+
+
+def test_a_server_whose_threads_run_while_it_is_idle_is_told_to_wait_on_a_condition():
+    stimulus = _server_check().stimulus.model_dump()
+    check = canned_check("socket", stimulus, require=["no_busy_wait"])
+    ref = _server(_connection(SENT), busy_threads=0.0)
+    polling = _server(_connection(SENT), busy_threads=3.9)
+    result = judge(check, DEFAULT_LIMITS, polling, ref)
+    assert (
+        result.finding.reason
+        == "with no client left, 3.9 of the server's threads were running on average"
+    )
+    assert "pthread_cond_wait" in result.finding.diagnosis[0]
+    assert (
+        judge(check, DEFAULT_LIMITS, _server(_connection(SENT), busy_threads=0.1), ref).verdict
+        == "pass"
+    )
