@@ -279,7 +279,7 @@ class Bench:
         )
         parts = (cpu.grader, cpu.daemon, cpu.reaped, cpu.containers)
         self.row(
-            "  grader / daemon / exited shims / containers",
+            "  grader/daemon/exited shims/containers",
             " / ".join(f"{part / n:4.2f}" for part in parts) + " s",
         )
 
