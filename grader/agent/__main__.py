@@ -5,6 +5,7 @@ stays open, so a sandbox pays for starting the agent once, not once per check.""
 from __future__ import annotations
 
 import json
+import resource
 import signal
 import sys
 import time
@@ -24,11 +25,15 @@ DRIVERS = {
 
 def handle(raw: bytes) -> dict:
     started = time.monotonic()
+    used = _children_cpu()
     try:
         request = json.loads(raw)
         observation = DRIVERS[request["driver"]](request)
         observation["ok"] = True
         observation.setdefault("duration", round(time.monotonic() - started, 4))
+        # The CPU the programs took (every process the agent reaped, and theirs): what the
+        # work itself costs, beside the time the grader spent around it.
+        observation["cpu"] = round(_children_cpu() - used, 4)
     except Exception:
         observation = {"ok": False, "error": traceback.format_exc(limit=8)}
     observation["agent_version"] = AGENT_VERSION
@@ -47,6 +52,11 @@ def _no_inherited_ignores() -> None:
                 signal.signal(sig, signal.SIG_DFL)
         except (OSError, ValueError):
             continue  # SIGKILL, SIGSTOP and signals Python cannot set
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:

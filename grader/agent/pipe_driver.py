@@ -18,6 +18,7 @@ from .ownership import chown_tree
 from .watcher import TreeWatcher
 
 TICK = 0.02  # seconds between looks at the process tree
+LOOK_AGAIN = 0.005  # after a look that found the tree blocked: the look that confirms it
 EXIT_GRACE = 1.0  # how long output may keep arriving after the program itself exited
 CHUNK = 65536
 ENV_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -121,7 +122,7 @@ class PipeSession:
         # Input ends when the program idles with all of it read (so its unreaped children
         # can be counted first), or as soon as it is all written, like a redirected file.
         self.eof_when_idle: bool = req.get("eof_when_idle", True)
-        self.sampled_at = float("-inf")
+        self.next_look = float("-inf")  # when to look at the tree next
         self.peer_moved = 0  # what the peer had done at the last sample
         self.limits = req["limits"]
         self.read_limit: int | None = req.get("read_limit")
@@ -157,7 +158,8 @@ class PipeSession:
             if now >= self.deadline:
                 self._end("deadline", with_waits=True)
                 break
-            for key, _ in self.sel.select(timeout=min(TICK, self.deadline - now)):
+            wait = max(0.0, min(self.next_look, self.deadline) - now)
+            for key, _ in self.sel.select(timeout=wait):
                 if key.fileobj is self.proc.stdin:
                     self._write_stdin()
                 else:
@@ -171,11 +173,11 @@ class PipeSession:
         statuses = tree.reap()
         if self.proc.pid in statuses:
             self._main_exited(statuses[self.proc.pid], now)
-        if now - self.sampled_at >= TICK:  # not at every event: a chatty program has many
-            self.sampled_at = now
+        if now >= self.next_look:  # not at every event: a chatty program has many
             moved = (self.written, self.out.size, self.err.size, self._stdin_closed())
             self.peer_moved = self.peer.moved() if self.peer else 0
             self.watcher.sample(now, (*moved, self.peer_moved))
+            self.next_look = now + (LOOK_AGAIN if self.watcher.confirming() else TICK)
         if self.exited_at is not None:
             self._close_stdin()
             if not self.sel.get_map() or now - self.exited_at >= EXIT_GRACE:
@@ -185,12 +187,12 @@ class PipeSession:
         if all_written and not self._stdin_closed():
             if not self.eof_when_idle:
                 self._close_stdin()
-            elif self.watcher.quiet(now):
+            elif self.watcher.still() or self.watcher.quiet(now):
                 # All input delivered and the program sits idle: count its unreaped
                 # children, then deliver end-of-file.
                 self.zombies = self.watcher.zombies()
                 self._close_stdin()
-        elif self.watcher.stalled(now) and (self._stdin_closed() or not all_written):
+        elif self.watcher.still() and (self._stdin_closed() or not all_written):
             self._end("deadlock", with_waits=True)
         elif self._waits_on_idle_peer(now):
             self._end("deadlock", with_waits=True)
@@ -267,7 +269,7 @@ class PipeSession:
             if self._registered(self.proc.stdin):
                 self.sel.unregister(self.proc.stdin)
             self.proc.stdin.close()
-            self.sampled_at = float("-inf")  # end of input is news: look again at once
+            self.next_look = float("-inf")  # end of input is news: look again at once
 
     def _registered(self, stream) -> bool:
         if stream.closed:

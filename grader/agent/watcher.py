@@ -2,8 +2,14 @@
 
 Sampled every few milliseconds, it records what no exit status shows: programs that
 ran at the same time, pipe descriptors leaked into exec'd programs, SIGPIPE left
-ignored, zombies, and a tree that has stopped moving (everyone asleep on a pipe or
-on a child, no byte read or written anywhere).
+ignored, zombies, and a tree that has stopped moving.
+
+A tree stops moving in two ways. Quiet: everyone asleep and no byte read or written for a
+window of time; a program asleep on a timer or in poll() may still wake by itself, so only
+time tells. Still: everyone asleep on a pipe or on a child, and two looks in a row found
+exactly the same tree (every process, zombies too, its state, what it waits on, what it has
+read and written). Nobody in a still tree can wake anybody: only the grader can, so it need
+not wait to be sure, and what it counts now (zombies) is what it would count later.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from . import procfs
 
 # Waits that can only end when another process of the tree (or the grader) acts.
 BLOCKED = frozenset({"pipe_read", "pipe_write", "child"})
+STILL_LOOKS = 2  # looks in a row that must find the same blocked tree
 
 
 def _brief(p: procfs.Proc) -> dict:
@@ -34,7 +41,8 @@ class TreeWatcher:
         self.all: list[procfs.Proc] = []
         self._fingerprint: object = None
         self._quiet_since: float | None = None  # all asleep, nothing moving
-        self._stalled_since: float | None = None  # ... and every one waits on a pipe or a child
+        self._picture: object = None  # the whole tree at the last look, when it was blocked
+        self._still_looks = 0  # looks in a row that found that same blocked tree
 
     def sample(self, now: float, progress: object) -> None:
         """Take one look at the tree; `progress` is the grader's own I/O so far."""
@@ -77,17 +85,20 @@ class TreeWatcher:
             p.state in ("S", "D") and p.waits and "running" not in p.waits for p in self.live
         )
         if not asleep:
-            self._quiet_since = self._stalled_since = self._fingerprint = None
+            self._quiet_since = self._fingerprint = self._picture = None
+            self._still_looks = 0
             return
         fingerprint = (progress, tuple((p.pid, procfs.io_counters(p.pid)) for p in self.live))
         if fingerprint != self._fingerprint:
             self._fingerprint, self._quiet_since = fingerprint, now
-            self._stalled_since = None
-        blocked = all(w in BLOCKED for p in self.live for w in p.waits)
-        if not blocked:
-            self._stalled_since = None
-        elif self._stalled_since is None:
-            self._stalled_since = now
+        if not all(w in BLOCKED for p in self.live for w in p.waits):
+            self._picture, self._still_looks = None, 0
+            return
+        # A process woken between two looks is running at the second, or has read, written,
+        # exited, reaped a child or changed what it waits on: the picture shows each.
+        picture = (fingerprint, tuple((p.pid, p.state, tuple(p.waits)) for p in self.all))
+        self._still_looks = self._still_looks + 1 if picture == self._picture else 1
+        self._picture = picture
 
     def _held(self, since: float | None, now: float) -> bool:
         if self.stall_window is None:
@@ -98,9 +109,14 @@ class TreeWatcher:
         """Every process asleep and nothing read or written for a while: idle, or waiting."""
         return self._held(self._quiet_since, now)
 
-    def stalled(self, now: float) -> bool:
-        """Quiet, and every process waits on a pipe or a child: nobody can wake anybody."""
-        return self._held(self._stalled_since, now)
+    def still(self) -> bool:
+        """Every process waits on a pipe or a child, and the last looks found the tree the
+        same: nobody can wake anybody."""
+        return self.stall_window is not None and self._still_looks >= STILL_LOOKS
+
+    def confirming(self) -> bool:
+        """The last look found a blocked tree that the next one may confirm as still."""
+        return 0 < self._still_looks < STILL_LOOKS
 
     def zombies(self) -> list[dict]:
         """Exited children that a live student process has not waited for."""
