@@ -327,6 +327,8 @@ def worker(scheduler: str, jobs: int, sandbox: str, cache_dir: Path | None) -> N
     """Grade for a Dask scheduler until stopped: checks that Docker answers and that the
     grading image matches this grader (building it if needed) first."""
     dask = _cluster()
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # stopped either way, it removes its containers
+        signal.signal(sig, _interrupt)
     try:
         dask.worker.serve(scheduler, jobs, sandbox, cache_dir or default_cache_dir(), click.echo)
     except dask.ClusterError as e:
