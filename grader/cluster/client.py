@@ -51,7 +51,7 @@ class ClusterBatch:
         self.course = course.make(suite, assignment.name, [c.id for c in checks], no_cache)
         try:
             self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
-        except (OSError, TimeoutError) as e:
+        except (OSError, TimeoutError, ValueError) as e:
             raise ClusterError(f"no Dask scheduler answers at {address}: {e}") from e
         say(f"cluster {address}: dashboard {self._dashboard()}")
         self._refuse_mismatches(say)
@@ -64,9 +64,9 @@ class ClusterBatch:
     def _refuse_mismatches(self, say) -> None:
         """Before anything is graded: every worker there now grades as this machine would
         (a worker that joins later is checked by each task it runs)."""
-        found = self.client.run(tasks.identity)
+        found = self.client.run(tasks.identity, on_error="return")
         for address, theirs in sorted(found.items()):
-            if theirs is None:
+            if not isinstance(theirs, dict):  # None, or what a grader without it raised
                 raise ClusterError(
                     f"the worker {address} is not a grading worker: start it with "
                     "`grader worker`, or `dask worker ... --preload grader.cluster.worker`"
@@ -97,6 +97,8 @@ class ClusterBatch:
             run = _Run(self, store, started, done)
             try:
                 results.update(run.grade(todo))
+            except OSError as e:  # the scheduler went away: what was stored stays
+                raise ClusterError(f"lost the scheduler ({e}): run again to resume") from e
             except BaseException:
                 run.cancel()  # the next run takes up from what was stored
                 raise
@@ -135,10 +137,11 @@ class _Run:
         for future in pending:
             sub, key, tried = self.futures.pop(future)
             result, worker = self._outcome(future, sub)
-            others = self._workers() - tried - {worker}
-            if result.grader_errors and len(tried) + 1 < TRIES and others:
-                pending.add(self._submit(sub, key, tried | {worker}, others))
-                continue
+            if result.grader_errors and len(tried) + 1 < TRIES:
+                others = self._workers() - tried - {worker}
+                if others:
+                    pending.add(self._submit(sub, key, tried | {worker}, others))
+                    continue
             results[sub.name] = self._keep(sub, key, result)
         return results
 
