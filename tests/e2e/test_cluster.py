@@ -49,21 +49,41 @@ class Cluster:
         return [sys.executable, "-m", "grader", "worker", self.address, "--jobs", "1",
                 "--sandbox", "local", "--cache-dir", str(cache)]  # fmt: skip
 
+    def stop(self) -> None:
+        for process in self.workers.values():
+            process.kill()
+            process.wait()
 
-def _free_port() -> int:
+    def address_of(self, client: Client, name: str) -> str:
+        pid = self.workers[name].pid
+        (address,) = [w for w, p in client.run(os.getpid).items() if p == pid]
+        return address
+
+
+def scheduler(folder: Path) -> Cluster:
+    """A `dask scheduler` of its own on a free port, no worker yet."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port = s.getsockname()[1]
+    made = Cluster(f"tcp://127.0.0.1:{port}", {}, folder)
+    made.start_worker("scheduler", [sys.executable, "-m", "dask", "scheduler", "--host",
+                      "127.0.0.1", "--port", str(port), "--dashboard-address", ":0"])  # fmt: skip
+    time.sleep(1)  # the workers retry until it listens, but not at once
+    return made
+
+
+def wait_until_grading(client: Client, address: str) -> None:
+    """Until the worker at `address` is grading a submission (its references are observed)."""
+    deadline = time.monotonic() + 120
+    while not any(str(k).startswith("grade-") for k in client.processing([address])[address]):
+        assert time.monotonic() < deadline, "the worker was never given a submission"
+        time.sleep(0.02)
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, reference_cache) -> Cluster:
     folder = tmp_path_factory.mktemp("cluster")
-    port = _free_port()
-    made = Cluster(f"tcp://127.0.0.1:{port}", {}, folder)
-    made.start_worker("scheduler", [sys.executable, "-m", "dask", "scheduler", "--host",
-                      "127.0.0.1", "--port", str(port), "--dashboard-address", ":0"])  # fmt: skip
-    time.sleep(1)  # the workers retry until it listens, but not at once
+    made = scheduler(folder)
     made.start_worker("grader", made.grader_worker(reference_cache), cwd=ROOT)
     made.start_worker("dask", [
         sys.executable, "-m", "dask", "worker", made.address, "--nthreads", "2",
@@ -73,9 +93,7 @@ def cluster(tmp_path_factory, reference_cache) -> Cluster:
     ])  # fmt: skip
     made.wait_for(2)
     yield made
-    for process in made.workers.values():
-        process.kill()
-        process.wait()
+    made.stop()
 
 
 @pytest.fixture(scope="module")
@@ -150,12 +168,9 @@ def test_a_worker_killed_mid_batch_loses_nothing(cluster, klass, local, tmp_path
     out = tmp_path / "out"
     victim = cluster.workers["grader"]
     with Client(cluster.address, timeout="20s") as client:
-        (address,) = [w for w, pid in client.run(os.getpid).items() if pid == victim.pid]
+        address = cluster.address_of(client, "grader")
         run = grade(klass, out, "--cluster", cluster.address, wait=False)
-        deadline = time.monotonic() + 120
-        while not any(str(k).startswith("grade-") for k in client.processing([address])[address]):
-            assert time.monotonic() < deadline, "the worker was never given a submission"
-            time.sleep(0.02)
+        wait_until_grading(client, address)
     os.kill(victim.pid, signal.SIGKILL)  # mid-task: no goodbye to the scheduler
     stdout, stderr = run.communicate(timeout=240)
     assert run.returncode == 0, stderr.decode()
@@ -183,3 +198,4 @@ def test_a_worker_of_another_grader_version_is_refused(cluster, klass, tmp_path)
     assert "grader 0.0.1 (code" in done.stderr and "grader 0.1.0 (code" in done.stderr
     assert "Traceback" not in done.stderr
     assert not list((tmp_path / "out").glob("*.json"))
+
