@@ -35,17 +35,7 @@ def grade_batch(
     started: Started,
     done: Done,
 ) -> list[SubmissionResult]:
-    results: dict[str, SubmissionResult] = {}
-    todo: list[tuple[Submission, str]] = []
-    for sub in submissions:
-        key = submission_key(sub, grading)
-        stored = None if force else store.load(sub.name, key)
-        if stored is not None:
-            results[sub.name] = stored
-            done(sub, stored, True)
-        else:
-            todo.append((sub, key))
-
+    results, todo = from_store(submissions, store, grading, force=force, done=done)
     checking = threading.Semaphore(jobs)
     box.plan(len(todo))
 
@@ -67,6 +57,24 @@ def grade_batch(
         finally:
             pool.shutdown(wait=False, cancel_futures=True)  # an interrupt stops the queue
     return [results[s.name] for s in submissions]
+
+
+def from_store(
+    submissions: list[Submission], store: ResultStore, grading: str, *, force: bool, done: Done
+) -> tuple[dict[str, SubmissionResult], list[tuple[Submission, str]]]:
+    """The results already stored under the same key (each reported as done), and the
+    submissions still to grade with the key their result is stored under."""
+    results: dict[str, SubmissionResult] = {}
+    todo: list[tuple[Submission, str]] = []
+    for sub in submissions:
+        key = submission_key(sub, grading)
+        stored = None if force else store.load(sub.name, key)
+        if stored is not None:
+            results[sub.name] = stored
+            done(sub, stored, True)
+        else:
+            todo.append((sub, key))
+    return results, todo
 
 
 def in_flight(jobs: int) -> int:

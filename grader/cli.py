@@ -9,6 +9,9 @@ import signal
 import sys
 import threading
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import click
@@ -19,7 +22,7 @@ from .batch import grade_batch, in_flight
 from .discover import LayoutError, find_submissions
 from .grade import sandbox_limits
 from .reference import References, default_cache_dir
-from .report import formats, terminal
+from .report import escape, formats, terminal
 from .report.formats import FORMATS, PER_SUBMISSION
 from .report.progress import BatchProgress
 from .result_store import DEFAULT_FOLDER, ResultStore, Unwritable, grading_key
@@ -160,6 +163,12 @@ def main() -> None:
     help="auto: Docker when a daemon answers; a single submission may fall back to local "
     "(with a warning), a batch never does.",
 )
+@click.option(
+    "--cluster",
+    metavar="tcp://HOST:8786",
+    help="Grade on the workers of this Dask scheduler (`grader worker`); results are stored "
+    "here as in a local run. Needs `pip install 'grader[cluster]'`.",
+)
 def run(
     path: Path,
     assignment: str | None,
@@ -174,6 +183,7 @@ def run(
     cache_dir: Path | None,
     no_cache: bool,
     sandbox: str,
+    cluster: str | None,
 ) -> None:
     """Grade PATH: a submission (a folder with a Makefile), a folder of submissions, a zip
     of them, or a CSV roster (columns student and path)."""
@@ -200,8 +210,7 @@ def run(
 
     try:
         with (
-            _sandbox(sandbox, batch, sandbox_limits(chosen, checks), console, jobs) as box,
-            References(chosen, box.reference, cache) as references,
+            _grader(cluster, loaded, chosen, checks, sandbox, batch, console, jobs, cache) as grade,
             BatchProgress(console, len(submissions), batch) as progress,
         ):
 
@@ -213,18 +222,8 @@ def run(
                     elif fmt == "terminal":
                         terminal.render(result, console, stored)
 
-            results = grade_batch(
-                submissions,
-                chosen,
-                checks,
-                box,
-                references,
-                store,
-                grading_key(chosen, checks, box.kind),
-                jobs=jobs,
-                force=force,
-                started=progress.started,
-                done=done,
+            results = grade(
+                submissions, store=store, force=force, started=progress.started, done=done
             )
     except KeyboardInterrupt:
         containers.remove_all_mine()  # also those started before the sandbox was in hand
@@ -240,6 +239,41 @@ def run(
         click.echo(document, nl=False)
     if strict and not all(r.all_passed for r in results):
         sys.exit(1)
+
+
+@contextmanager
+def _grader(cluster, suite, chosen, checks, mode, batch, console, jobs, cache) -> Iterator:
+    """What grades the batch: this machine's sandboxes, or the workers of a Dask cluster."""
+    if cluster:
+        dask = _cluster()
+        say = lambda msg: console.print(escape.terminal(msg, "dim"))  # noqa: E731
+        try:
+            with dask.client.ClusterBatch(
+                cluster, suite, chosen, checks, mode, cache is None, say
+            ) as grade:
+                yield grade
+        except dask.ClusterError as e:
+            click.echo(f"grader: {e}", err=True)
+            sys.exit(3)
+        return
+    with (
+        _sandbox(mode, batch, sandbox_limits(chosen, checks), console, jobs) as box,
+        References(chosen, box.reference, cache) as references,
+    ):
+        grading = grading_key(chosen, checks, box.kind)
+        yield partial(grade_batch, assignment=chosen, checks=checks, box=box,
+                      references=references, grading=grading, jobs=jobs)  # fmt: skip
+
+
+def _cluster():
+    """The optional cluster package, or a clear word that Dask is not installed."""
+    try:
+        import grader.cluster.client
+        import grader.cluster.worker
+    except ImportError as e:
+        click.echo(f"grader: {e}", err=True)
+        sys.exit(3)
+    return grader.cluster
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -264,6 +298,44 @@ def _client():
     except SandboxError as e:
         click.echo(f"grader: {e}", err=True)
         sys.exit(3)
+
+
+@main.command()
+@click.argument("scheduler", metavar="tcp://HOST:8786")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the machine's cores",
+    help="Grading slots: submissions whose checks run at once here (as many more are built "
+    "meanwhile).",
+)
+@click.option(
+    "--sandbox",
+    type=click.Choice(["docker", "local"]),
+    default="docker",
+    show_default=True,
+    help="Where submissions run; a run grades only on workers of the sandbox it asks for.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where this worker caches the reference's observations.",
+)
+def worker(scheduler: str, jobs: int, sandbox: str, cache_dir: Path | None) -> None:
+    """Grade for a Dask scheduler until stopped: checks that Docker answers and that the
+    grading image matches this grader (building it if needed) first."""
+    dask = _cluster()
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # stopped either way, it removes its containers
+        signal.signal(sig, _interrupt)
+    try:
+        dask.worker.serve(scheduler, jobs, sandbox, cache_dir or default_cache_dir(), click.echo)
+    except dask.ClusterError as e:
+        click.echo(f"grader: {e}", err=True)
+        sys.exit(3)
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 @main.group(name="image")
