@@ -24,14 +24,14 @@ STYLE = {
 }
 
 
-def _points(x: float) -> str:
+def points(x: float) -> str:
     return f"{x:g}"
 
 
 def table(result: SubmissionResult) -> Table:
     title = shown(
         f"{result.submission} · {result.assignment} · "
-        f"{_points(result.score)}/{_points(result.max_score)} points",
+        f"{points(result.score)}/{points(result.max_score)} points",
         style="table.title",
     )
     t = Table(title=title, title_justify="left", expand=False)
@@ -42,7 +42,7 @@ def table(result: SubmissionResult) -> Table:
     for c in result.checks:
         t.add_row(
             shown(c.id),
-            f"{_points(c.points)}/{_points(c.max_points)}",
+            f"{points(c.points)}/{points(c.max_points)}",
             Text(str(c.verdict), style=STYLE[c.verdict]),
             shown(c.reason),
         )
@@ -82,7 +82,7 @@ def summary(results: list[SubmissionResult], console: Console) -> None:
         passed = sum(c.verdict is Verdict.PASS for c in r.checks)
         t.add_row(
             shown(r.submission),
-            f"{_points(r.score)}/{_points(r.max_score)}",
+            f"{points(r.score)}/{points(r.max_score)}",
             f"{passed}/{len(r.checks)}",
             "ok" if r.build.ok else Text("failed", style="red"),
         )
