@@ -15,6 +15,7 @@ class Verdict(StrEnum):
     LIMIT_EXCEEDED = "limit-exceeded"
     GRADER_ERROR = "grader-error"  # our fault: never counted against the student
     FLAKY = "flaky"  # the verdict changed between repeats of the check: not scored
+    SKIPPED = "skipped"  # a check it needs did not pass: no points, and no cause of its own
 
 
 @dataclass

@@ -21,7 +21,10 @@ STYLE = {
     Verdict.LIMIT_EXCEEDED: "yellow",
     Verdict.GRADER_ERROR: "cyan",
     Verdict.FLAKY: "yellow",
+    Verdict.SKIPPED: "dim",
 }
+# No panel of their own: a skipped check's cause is the failure of the check it names.
+QUIET = (Verdict.PASS, Verdict.SKIPPED)
 
 
 def points(x: float) -> str:
@@ -67,7 +70,7 @@ def render(result: SubmissionResult, console: Console, stored: bool = False) -> 
         console.print("[dim](unchanged since it was graded: the stored result)[/dim]")
     if result.build.errors and not result.build.ok:
         console.print(Panel(shown(result.build.errors), title="build", border_style="red"))
-    failures = [details(c) for c in result.checks if c.verdict is not Verdict.PASS]
+    failures = [details(c) for c in result.checks if c.verdict not in QUIET]
     if failures and any(c.verdict is not Verdict.BUILD_FAILED for c in result.checks):
         console.print(Group(*failures))
     console.print()
