@@ -28,6 +28,8 @@ class Finding:
     divergence: str | None = None  # where student and reference first part ways
     diagnosis: list[str] = field(default_factory=list)  # likely causes, in actionable words
     reproduce: str | None = None  # shell commands that show the failure by hand
+    also: list[str] = field(default_factory=list)  # the other problems, one line each
+    stderr: str | None = None  # the last lines the student's program wrote on stderr, escaped
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..verdict import CheckResult, Finding, Verdict
 from . import diagnose
 from .http import http_reference_trouble, judge_http
-from .outcome import code, explain, size, status, verdict_of
+from .outcome import code, explain, size, status, stderr_tail, verdict_of
 from .server import judge_server
 from .stimulus import describe
 from .streams import differs, head
@@ -16,6 +16,8 @@ LIMIT_SIGNALS = {"SIGXCPU": "cpu_time", "SIGXFSZ": "file_size"}
 def judge(check, limits, student: dict, reference: dict) -> CheckResult:
     verdict, finding = _decide(check, limits, student, reference)
     explain(check, verdict, finding, student, reference)
+    if finding and verdict is not Verdict.GRADER_ERROR and student.get("ok"):
+        finding.stderr = stderr_tail(check, student)
     return result_for(check, verdict, finding, student.get("duration"))
 
 

@@ -60,6 +60,8 @@ def details(c: CheckResult) -> Panel:
     lines.append_text(shown(f"stimulus: {c.stimulus}\n"))
     for label, value in labelled(c):
         lines.append(f"{label}: ", style="bold")
+        if "\n" in value:  # commands, a program's last lines: one below the other
+            value = "\n" + "\n".join(f"  {line}" for line in value.splitlines())
         lines.append_text(shown(f"{value}\n"))
     return Panel(lines, title=shown(c.id), title_align="left", border_style=STYLE[c.verdict])
 
