@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from . import __version__
+from . import __version__, rerun
 from .batch import grade_batch, in_flight
 from .discover import LayoutError, find_submissions
 from .grade import sandbox_limits
@@ -246,18 +246,28 @@ def run(
         submissions, batch = find_submissions(path)
     except (LayoutError, OSError, zipfile.BadZipFile) as e:
         raise click.UsageError(str(e)) from e
-    console = Console(stderr=fmt != "terminal")
     formats.stop_workflow_commands()
     cache = None if no_cache else (cache_dir or default_cache_dir())
     # SIGINT too: a shell that starts a command in the background has it ignore SIGINT,
     # and a runner that cancels a job that way must still stop it cleanly.
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _interrupt)
+    console = Console(stderr=fmt != "terminal")
     store = ResultStore(output or DEFAULT_FOLDER / chosen.name)
     try:
         store.ready()
     except Unwritable as e:
         raise click.UsageError(str(e)) from e
+    if failed:
+        checks = rerun.not_passed([rerun.last_result(store, s.name) for s in submissions], checks)
+        if not checks:
+            click.echo("every check passed when last graded: nothing to grade again", err=True)
+            return
+        store, force = rerun.RerunStore(store, chosen.check_ids()), True
+        console.print(
+            f"[dim]grading again the {len(checks)} check(s) that did not pass when last "
+            "graded; the others keep their stored verdicts[/dim]"
+        )
     shown = threading.Lock()  # jobs finish in several threads
 
     try:
