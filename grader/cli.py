@@ -283,7 +283,7 @@ def run(
                     if fmt in PER_SUBMISSION:
                         click.echo(PER_SUBMISSION[fmt](result))
                     elif fmt == "terminal":
-                        terminal.render(result, console, stored)
+                        terminal.render(result, console, stored, verbose)
 
             results = grade_batch(
                 submissions,

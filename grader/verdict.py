@@ -44,6 +44,9 @@ class CheckResult:
     stimulus: str = ""
     hint: str | None = None
     duration: float | None = None
+    # A socket check's connections, the student's beside the reference's (for --verbose):
+    # rows of connection, sent, yours, reference.
+    transcript: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def points(self) -> float:

@@ -7,8 +7,10 @@ from . import diagnose
 from .http import http_reference_trouble, judge_http
 from .outcome import code, explain, size, status, stderr_tail, verdict_of
 from .server import judge_server
+from .socket_reproduce import reproduce as socket_reproduce
 from .stimulus import describe
 from .streams import differs, head
+from .transcript import transcript
 
 LIMIT_SIGNALS = {"SIGXCPU": "cpu_time", "SIGXFSZ": "file_size"}
 
@@ -18,7 +20,11 @@ def judge(check, limits, student: dict, reference: dict) -> CheckResult:
     explain(check, verdict, finding, student, reference)
     if finding and verdict is not Verdict.GRADER_ERROR and student.get("ok"):
         finding.stderr = stderr_tail(check, student)
-    return result_for(check, verdict, finding, student.get("duration"))
+        if check.driver == "socket" and not finding.reproduce:
+            finding.reproduce = socket_reproduce(check.stimulus)
+    result = result_for(check, verdict, finding, student.get("duration"))
+    result.transcript = transcript(check, student, reference)
+    return result
 
 
 def result_for(

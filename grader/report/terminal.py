@@ -66,7 +66,20 @@ def details(c: CheckResult) -> Panel:
     return Panel(lines, title=shown(c.id), title_align="left", border_style=STYLE[c.verdict])
 
 
-def render(result: SubmissionResult, console: Console, stored: bool = False) -> None:
+def transcript_table(c: CheckResult) -> Table:
+    """A socket check's connections: what was sent, and what came back to the student's
+    program beside what came back to the reference's."""
+    t = Table(title=shown(f"{c.id}: connections"), title_justify="left", expand=True)
+    for column in ("connection", "sent", "yours", "reference's"):
+        t.add_column(column, overflow="fold")
+    for row in c.transcript:
+        t.add_row(*(shown(row[k]) for k in ("connection", "sent", "yours", "reference")))
+    return t
+
+
+def render(
+    result: SubmissionResult, console: Console, stored: bool = False, verbose: bool = False
+) -> None:
     console.print(table(result))
     if stored:
         console.print("[dim](unchanged since it was graded: the stored result)[/dim]")
@@ -75,6 +88,10 @@ def render(result: SubmissionResult, console: Console, stored: bool = False) -> 
     failures = [details(c) for c in result.checks if c.verdict not in QUIET]
     if failures and any(c.verdict is not Verdict.BUILD_FAILED for c in result.checks):
         console.print(Group(*failures))
+    if verbose:
+        for c in result.checks:
+            if c.transcript:
+                console.print(transcript_table(c))
     console.print()
 
 
