@@ -46,4 +46,5 @@ class Blockers:
 
 def skipped(check, blocker: str) -> CheckResult:
     """The result of a check held back by a need: no points, no cause of its own."""
-    return result_for(check, Verdict.SKIPPED, Finding(f"skipped: {blocker} fails first"))
+    # The reason follows the verdict wherever it is shown: "skipped: server-one-line fails first".
+    return result_for(check, Verdict.SKIPPED, Finding(f"{blocker} fails first"))

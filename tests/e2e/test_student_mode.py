@@ -59,7 +59,8 @@ def test_a_student_runs_the_grader_in_their_repository(tmp_path):
     stored = json.loads((repo / "grader-results" / "hw1" / "alice-hw1.json").read_text())
     verdicts = {c["id"]: c["verdict"] for c in stored["checks"]}
     assert verdicts == {"pipemsg-empty": "pass", "pipemsg-tiny": "fail", "pipemsg-lines": "skipped"}
-    assert "skipped: pipemsg-tiny fails first" in first.stdout
+    assert stored["checks"][2]["finding"]["reason"] == "pipemsg-tiny fails first"
+    assert "│ skipped │ pipemsg-tiny fails first" in first.stdout
     assert "╭─ pipemsg-lines" not in first.stdout  # no panel: its cause is pipemsg-tiny's
 
     # The student fixes pipemsg (here: the reference's), and grades only what failed.
