@@ -24,7 +24,7 @@ def transcript(check, s: dict, r: dict) -> list[dict[str, str]]:
     rows = [
         {
             "connection": f"'{c['group']}' #{c['index'] + 1}",
-            "sent": f"{c['sent']} bytes{sends.get(c['group'], '')}",
+            "sent": f"{c.get('sent', 0)} bytes{sends.get(c['group'], '')}",
             "yours": _received(c),
             "reference": _received(ref[n], c) if n < len(ref) else "",
         }
