@@ -107,6 +107,5 @@ def _plain_name(name: str) -> bool:
         bool(name)
         and name not in (".", "..")
         and not name.startswith(".")
-        and not any(c in name for c in '/\\:*?"<>|')
-        and name.isprintable()
+        and not any(c in name for c in '/\\:*?"<>|') and name.isprintable()
     )
