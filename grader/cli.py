@@ -17,18 +17,20 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from . import __version__
+from . import __version__, rerun
 from .batch import grade_batch, in_flight
 from .discover import LayoutError, find_submissions
 from .grade import sandbox_limits
 from .reference import References, default_cache_dir
 from .report import escape, formats, terminal
+from .report.check_list import check_table
 from .report.formats import FORMATS, PER_SUBMISSION
 from .report.progress import BatchProgress
 from .result_store import DEFAULT_FOLDER, ResultStore, Unwritable, grading_key
 from .sandbox import SandboxError, containers, docker_sandbox, image
 from .sandbox.choose import Choice, NoSandbox, choose, local
 from .suite import Suite, SuiteError, load_suite
+from .suite.find import STUDENT_FOLDER, find_suite
 
 SUITE_FILE = "grading.yml"
 
@@ -36,12 +38,14 @@ SUITE_FILE = "grading.yml"
 def _find_suite(given: Path | None, start: Path) -> Path:
     if given:
         return given
-    for folder in (Path.cwd(), *start.resolve().parents, start.resolve()):
-        if (folder / SUITE_FILE).is_file():
-            return folder / SUITE_FILE
-    raise click.UsageError(
-        f"no {SUITE_FILE} found in the current folder or above {start}: pass --suite FILE"
-    )
+    found = find_suite(start)
+    if found is None:
+        raise click.UsageError(
+            f"no {SUITE_FILE} found here, in {start} or above it, nor in a {STUDENT_FOLDER}/ "
+            "folder there: pass --suite FILE (a course repository's public suite is "
+            f"{STUDENT_FOLDER}/{SUITE_FILE})"
+        )
+    return found
 
 
 def _load(path: Path) -> Suite:
@@ -96,20 +100,83 @@ def main() -> None:
     gc.freeze()
 
 
+def _selection_options(command):
+    """What `run` and `list` share: the submission, its suite and assignment, the checks."""
+    for option in reversed(
+        [
+            click.argument(
+                "path",
+                required=False,
+                default=Path("."),
+                type=click.Path(exists=True, path_type=Path),
+            ),
+            click.option(
+                "-a", "--assignment", help="Assignment name (default: from the folder name)."
+            ),
+            click.option(
+                "-k",
+                "patterns",
+                multiple=True,
+                metavar="PATTERN",
+                help="Only checks whose id contains PATTERN or matches it as a glob.",
+            ),
+            click.option(
+                "--suite",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help=f"The course suite (default: {SUITE_FILE} or {STUDENT_FOLDER}/{SUITE_FILE}, "
+                "here or in the submission's folder or a parent).",
+            ),
+            click.option(
+                "--extensions",
+                is_flag=True,
+                help="Also the checks of category extension: what a handout asks beyond the "
+                "course it is compatible with (they are off by default).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _selected(path: Path, suite: Path | None, assignment: str | None, patterns, extensions):
+    """The suite, its assignment, the checks a run grades, and how many extension checks it
+    leaves out."""
+    loaded = _load(_find_suite(suite, path))
+    chosen = _pick_assignment(loaded, path, assignment)
+    runnable = chosen.checks_to_run(extensions)
+    picked = _select(runnable, patterns, extensions)
+    return loaded, chosen, picked, len(chosen.checks) - len(runnable)
+
+
+@main.command(name="list")
+@_selection_options
+def list_checks(
+    path: Path,
+    assignment: str | None,
+    patterns: tuple[str, ...],
+    suite: Path | None,
+    extensions: bool,
+) -> None:
+    """List the checks `grader run PATH` grades (default: the current folder), with their
+    points, category and the checks they need, without building anything."""
+    _, chosen, checks, left_out = _selected(path, suite, assignment, patterns, extensions)
+    Console().print(check_table(chosen, checks, left_out))
+
+
 @main.command()
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("-a", "--assignment", help="Assignment name (default: from the folder name).")
+@_selection_options
+@click.option("--list", "listing", is_flag=True, help="List the checks, as `grader list` does.")
 @click.option(
-    "-k",
-    "patterns",
-    multiple=True,
-    metavar="PATTERN",
-    help="Run only checks whose id contains PATTERN or matches it as a glob.",
+    "--failed",
+    is_flag=True,
+    help="Grade again only the checks that did not pass in the stored result; the others "
+    "keep their last verdict.",
 )
 @click.option(
-    "--suite",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=f"The course suite (default: {SUITE_FILE} here or in a parent folder).",
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also print every socket connection's transcript, beside the reference's.",
 )
 @click.option(
     "--format",
@@ -130,12 +197,6 @@ def main() -> None:
     "from there; an unchanged submission is not graded again.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when any check did not pass (for CI).")
-@click.option(
-    "--extensions",
-    is_flag=True,
-    help="Also run the checks of category extension: what a handout asks beyond the course "
-    "it is compatible with (they are off by default).",
-)
 @click.option(
     "-j",
     "--jobs",
@@ -174,10 +235,13 @@ def run(
     assignment: str | None,
     patterns: tuple[str, ...],
     suite: Path | None,
+    extensions: bool,
+    listing: bool,
+    failed: bool,
+    verbose: bool,
     fmt: str,
     output: Path | None,
     strict: bool,
-    extensions: bool,
     jobs: int,
     force: bool,
     cache_dir: Path | None,
@@ -185,27 +249,38 @@ def run(
     sandbox: str,
     cluster: str | None,
 ) -> None:
-    """Grade PATH: a submission (a folder with a Makefile), a folder of submissions, a zip
-    of them, or a CSV roster (columns student and path)."""
-    loaded = _load(_find_suite(suite, path))
-    chosen = _pick_assignment(loaded, path, assignment)
-    checks = _select(chosen.checks_to_run(extensions), patterns, extensions)
+    """Grade PATH (default: the current folder): a submission (a folder with a Makefile), a
+    folder of submissions, a zip of them, or a CSV roster (columns student and path)."""
+    loaded, chosen, checks, left_out = _selected(path, suite, assignment, patterns, extensions)
+    if listing:
+        Console().print(check_table(chosen, checks, left_out))
+        return
     try:
         submissions, batch = find_submissions(path)
     except (LayoutError, OSError, zipfile.BadZipFile) as e:
         raise click.UsageError(str(e)) from e
-    console = Console(stderr=fmt != "terminal")
     formats.stop_workflow_commands()
     cache = None if no_cache else (cache_dir or default_cache_dir())
     # SIGINT too: a shell that starts a command in the background has it ignore SIGINT,
     # and a runner that cancels a job that way must still stop it cleanly.
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _interrupt)
+    console = Console(stderr=fmt != "terminal")
     store = ResultStore(output or DEFAULT_FOLDER / chosen.name)
     try:
         store.ready()
     except Unwritable as e:
         raise click.UsageError(str(e)) from e
+    if failed:
+        checks = rerun.not_passed([rerun.last_result(store, s.name) for s in submissions], checks)
+        if not checks:
+            click.echo("every check passed when last graded: nothing to grade again", err=True)
+            return
+        store, force = rerun.RerunStore(store, chosen.check_ids()), True
+        console.print(
+            f"[dim]grading again the {len(checks)} check(s) that did not pass when last "
+            "graded; the others keep their stored verdicts[/dim]"
+        )
     shown = threading.Lock()  # jobs finish in several threads
 
     try:
@@ -220,7 +295,7 @@ def run(
                     if fmt in PER_SUBMISSION:
                         click.echo(PER_SUBMISSION[fmt](result))
                     elif fmt == "terminal":
-                        terminal.render(result, console, stored)
+                        terminal.render(result, console, stored, verbose)
 
             results = grade(
                 submissions, store=store, force=force, started=progress.started, done=done

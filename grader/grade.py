@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .discover import Submission
 from .judge import judge, result_for
+from .needs import Blockers, run_order, skipped
 from .reference import References
 from .requests import agent_request
 from .results import BuildSummary, SubmissionResult
@@ -59,6 +60,12 @@ def _fill(result: SubmissionResult, checks: list, verdict: Verdict, finding: Fin
     """Give every check not yet judged the same verdict: no check is ever lost."""
     done = {c.id for c in result.checks}
     result.checks += [result_for(c, verdict, finding) for c in checks if c.id not in done]
+    _in_suite_order(result, checks)
+
+
+def _in_suite_order(result: SubmissionResult, checks: list) -> None:
+    place = {c.id: n for n, c in enumerate(checks)}
+    result.checks.sort(key=lambda c: place.get(c.id, len(place)))
 
 
 def _grade_into(result, sub, assignment, checks, open_sandbox, references, slot) -> None:
@@ -88,10 +95,24 @@ def _grade_into(result, sub, assignment, checks, open_sandbox, references, slot)
         if missing:
             result.build.errors = "the build did not produce: " + ", ".join(missing)
         with slot:
-            for check in checks:
-                result.checks.append(_run_one(check, assignment, box, references, missing))
+            _run_all(result, checks, assignment, box, references, missing)
     finally:
         box.close()
+
+
+def _run_all(result, checks: list, assignment, box: Sandbox, references, missing) -> None:
+    """Every check, each after the checks it needs, into `result` as each is judged (an
+    error midway keeps them); then in the suite's order."""
+    blockers = Blockers()
+    for check in run_order(checks):
+        blocker = blockers.of(check)
+        if blocker:
+            judged = skipped(check, blocker)
+        else:
+            judged = _run_one(check, assignment, box, references, missing)
+        blockers.record(judged, blocker)
+        result.checks.append(judged)
+    _in_suite_order(result, checks)
 
 
 def _run_one(check, assignment, box: Sandbox, references: References, missing) -> CheckResult:

@@ -15,6 +15,7 @@ class Verdict(StrEnum):
     LIMIT_EXCEEDED = "limit-exceeded"
     GRADER_ERROR = "grader-error"  # our fault: never counted against the student
     FLAKY = "flaky"  # the verdict changed between repeats of the check: not scored
+    SKIPPED = "skipped"  # a check it needs did not pass: no points, and no cause of its own
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Finding:
     divergence: str | None = None  # where student and reference first part ways
     diagnosis: list[str] = field(default_factory=list)  # likely causes, in actionable words
     reproduce: str | None = None  # shell commands that show the failure by hand
+    also: list[str] = field(default_factory=list)  # the other problems, one line each
+    stderr: str | None = None  # the last lines the student's program wrote on stderr, escaped
 
 
 @dataclass
@@ -41,6 +44,9 @@ class CheckResult:
     stimulus: str = ""
     hint: str | None = None
     duration: float | None = None
+    # A socket check's connections, the student's beside the reference's (for --verbose):
+    # rows of connection, sent, yours, reference.
+    transcript: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def points(self) -> float:

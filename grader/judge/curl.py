@@ -13,23 +13,24 @@ WAIT = 3  # seconds nc waits for a close that a correct server makes at once
 
 
 def server_command(stim) -> str:
+    upstream = getattr(stim, "upstream", None)  # an http stimulus's; a socket one has none
     args = [a.replace("{port}", str(stim.port)) for a in stim.server.args]
-    if stim.upstream:
+    if upstream:
         args = [a.replace("{upstream}", "9000") for a in args]
     line = shlex.join([f"./{stim.server.program}", *args])
-    if stim.upstream:
+    if upstream:
         return f"python3 -m http.server 9000 &  # an upstream to relay to\n{line} &"
     return f"{line} &"
 
 
-def _printf(data: bytes) -> str:
+def printf_command(data: bytes) -> str:
     return "printf " + shlex.quote(show(data, 10_000)[1:-1].replace("%", "%%"))
 
 
 def request_command(stim, request) -> str:
     url = f"http://localhost:{stim.port}"
     if request.raw is not None:
-        return f"{_printf(request.raw.encode('latin-1'))} | nc -q 3 localhost {stim.port}"
+        return f"{printf_command(request.raw.encode('latin-1'))} | nc -q 3 localhost {stim.port}"
     path = request.paths()[0]
     as_is = "--path-as-is " if "/." in path or "//" in path else ""
     get = f"curl -sS -i {as_is}{shlex.quote(url + path)}"
@@ -85,11 +86,11 @@ def waits_for_close(stim, request) -> str:
         sent = b"".join(
             request_bytes(spec, p, more=n < len(paths) - 1) for n, p in enumerate(paths)
         )
-    send = _printf(sent)
+    send = printf_command(sent)
     if request.body is not None:  # the head as sent; a body of the same size in place of ours
         end = sent.index(b"\r\n\r\n") + 4
         make = f"head -c {len(sent) - end} /dev/urandom > body.bin"
-        send = f"{make}\n{{ {_printf(sent[:end])}; cat body.bin; }}"
+        send = f"{make}\n{{ {printf_command(sent[:end])}; cat body.bin; }}"
     nc = f"{send} | timeout {WAIT} nc localhost {stim.port}"
     why = f"# 124: nc still waited after {WAIT} s: the server never closed the connection"
     if request.count > 1:

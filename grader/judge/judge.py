@@ -5,10 +5,12 @@ from __future__ import annotations
 from ..verdict import CheckResult, Finding, Verdict
 from . import diagnose
 from .http import http_reference_trouble, judge_http
-from .outcome import code, explain, size, status, verdict_of
+from .outcome import code, explain, size, status, stderr_tail, verdict_of
 from .server import judge_server
+from .socket_reproduce import reproduce as socket_reproduce
 from .stimulus import describe
 from .streams import differs, head
+from .transcript import transcript
 
 LIMIT_SIGNALS = {"SIGXCPU": "cpu_time", "SIGXFSZ": "file_size"}
 
@@ -16,7 +18,13 @@ LIMIT_SIGNALS = {"SIGXCPU": "cpu_time", "SIGXFSZ": "file_size"}
 def judge(check, limits, student: dict, reference: dict) -> CheckResult:
     verdict, finding = _decide(check, limits, student, reference)
     explain(check, verdict, finding, student, reference)
-    return result_for(check, verdict, finding, student.get("duration"))
+    if finding and verdict is not Verdict.GRADER_ERROR and student.get("ok"):
+        finding.stderr = stderr_tail(check, student)
+        if check.driver == "socket" and not finding.reproduce:
+            finding.reproduce = socket_reproduce(check.stimulus)
+    result = result_for(check, verdict, finding, student.get("duration"))
+    result.transcript = transcript(check, student, reference)
+    return result
 
 
 def result_for(

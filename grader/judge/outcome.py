@@ -14,14 +14,44 @@ EXPLAINED = (Verdict.FAIL, Verdict.TIMEOUT, Verdict.CRASHED)
 
 
 def verdict_of(problems: list[Finding]) -> tuple[Verdict, Finding | None]:
-    """Pass, or fail with the first problem, carrying every problem's diagnosis."""
+    """Pass, or fail with the first problem, carrying every other problem in a line of its
+    own and every problem's diagnosis."""
     if not problems:
         return Verdict.PASS, None
     first = problems[0]
     first.diagnosis = list(dict.fromkeys(d for p in problems for d in p.diagnosis))
-    if len(problems) > 1:
-        first.reason += f" (and {len(problems) - 1} more problem(s))"
+    first.also = [one_line(p) for p in problems[1:]]
+    if first.also:
+        first.reason += f" (and {len(first.also)} more problem(s), listed below)"
     return Verdict.FAIL, first
+
+
+def one_line(problem: Finding) -> str:
+    """A problem in one line: its reason, and where the outputs part or what each side had."""
+    if problem.divergence:
+        return f"{problem.reason}: {problem.divergence}"
+    if problem.expected is not None and problem.actual is not None:
+        if problem.expected in problem.reason and problem.actual in problem.reason:
+            return problem.reason
+        return f"{problem.reason} (expected {problem.expected}, got {problem.actual})"
+    return problem.reason
+
+
+STDERR_LINES = 5  # what a student sees of their program's stderr beside a failure
+
+
+def stderr_tail(check, s: dict) -> str | None:
+    """The last lines the student's program wrote on stderr (a pipe check's program, a
+    socket check's client, or the server), escaped; None when it wrote nothing there."""
+    _, mine, _ = _run(check, s, {})
+    digest = (mine or {}).get("stderr")
+    if not digest or not digest["size"]:
+        return None
+    tail = base64.b64decode(digest["tail"])
+    if digest["size"] > len(tail) and b"\n" in tail:
+        tail = tail.split(b"\n", 1)[1]  # the first line is cut: leave it out
+    kept = [line for line in tail.splitlines() if line.strip()][-STDERR_LINES:]
+    return "\n".join(show(line, 200)[1:-1] for line in kept) or None
 
 
 def explain(check, verdict: Verdict, finding: Finding | None, s: dict, r: dict) -> None:

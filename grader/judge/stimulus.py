@@ -5,7 +5,7 @@ from __future__ import annotations
 from .streams import show
 
 
-def _data(spec) -> str:
+def data_text(spec) -> str:
     if isinstance(spec, str):
         return show(spec.encode(), 200)
     return f"{spec.size} bytes of generated {spec.generate} (seed {spec.seed})"
@@ -21,9 +21,9 @@ def describe(stimulus) -> str:
         parts[0] = parts[0].replace("{port}", "PORT")
         parts.append("another socket already listens on PORT")
     if stimulus.stdin:
-        parts.append(f"stdin: {_data(stimulus.stdin)}")
+        parts.append(f"stdin: {data_text(stimulus.stdin)}")
     for name, spec in stimulus.files.items():
-        parts.append(f"file {name}: {_data(spec)}")
+        parts.append(f"file {name}: {data_text(spec)}")
     if stimulus.read_limit is not None:
         parts.append(f"the grader reads {stimulus.read_limit} bytes of stdout, then closes it")
     if stimulus.umask is not None:
@@ -51,7 +51,7 @@ def _describe_socket(stim) -> str:
     if stim.client:
         parts = [f"./{stim.client.program} " + " ".join(stim.client.args)]
         if stim.client.stdin:
-            parts.append(f"stdin: {_data(stim.client.stdin)}")
+            parts.append(f"stdin: {data_text(stim.client.stdin)}")
         parts.append(_fake_server(stim.fake_server))
         return "; ".join(parts).replace("{port}", str(stim.port))
     parts = [f"./{stim.server.program} " + " ".join(stim.server.args)]
@@ -103,7 +103,7 @@ def _describe_http(stim) -> str:
 def _step(step) -> str:
     ((kind, value),) = step.model_dump().items()
     if kind == "send":
-        return f"send {_data(step.send)}"
+        return f"send {data_text(step.send)}"
     if kind == "wait_for":
         return f"stay idle until '{value}' is done"
     if value is True:

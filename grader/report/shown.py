@@ -26,6 +26,8 @@ def labelled(c: CheckResult) -> list[tuple[str, str]]:
     found: list[tuple[str, str | None]] = []
     if f:
         found += [("expected", f.expected), ("got", f.actual), ("where", f.divergence)]
+        found += [("also", line) for line in f.also]
+        found += [("its stderr ends with", f.stderr)]
         found += [("reproduce", f.reproduce)]
         found += [("likely cause", d) for d in f.diagnosis]
     found.append(("hint", c.hint))

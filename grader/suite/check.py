@@ -59,6 +59,9 @@ class CheckBase(SuiteModel):
     limits: Limits | None = None
     hint: AnyText | None = None  # the instructor's advice, shown when the check fails
     repeat: PositiveCount = 1  # run it this many times: verdicts that differ make it flaky
+    # Checks of the same assignment that must pass first: while one of them does not, this
+    # one is skipped (reported as such, no points) instead of failing for the same cause.
+    needs: list[CheckId] = Field(default_factory=list)
 
 
 class PipeCheck(CheckBase):

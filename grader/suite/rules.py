@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from grader.export import stamp
 from grader.suite.describe import container_name
+from grader.suite.finding import Finding
 from grader.suite.locate import YamlPath
-
-
-@dataclass(frozen=True)
-class Finding:
-    path: YamlPath  # where the mistake is: the value at this path
-    message: str
-    hint: str | None
+from grader.suite.needs_rules import needs_findings
 
 
 def check_rules(data: Any, root: Path, line_of: Callable[[YamlPath], int]) -> list[Finding]:
@@ -38,6 +32,7 @@ def check_rules(data: Any, root: Path, line_of: Callable[[YamlPath], int]) -> li
             findings += _exported_by_this_grader(assignment, name, where, root)
             findings += _programs_known(assignment, name, where)
             findings += _unique_check_ids(assignment, where, line_of)
+            findings += needs_findings(_checks(assignment, where))
     return findings
 
 

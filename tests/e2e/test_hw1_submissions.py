@@ -99,6 +99,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+
 @pytest.fixture(scope="module")
 def known_bads(graders, tmp_path_factory) -> KnownBadClass:
     return KnownBadClass(graders, "hw1", tmp_path_factory.mktemp("hw1-known-bad"))

@@ -235,6 +235,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+
 @pytest.fixture(scope="module")
 def known_bads(graders, tmp_path_factory) -> KnownBadClass:
     return KnownBadClass(graders, "hw3", tmp_path_factory.mktemp("hw3-known-bad"))
