@@ -43,6 +43,17 @@ class KnownBadClass:
         return self.graded[sandbox]
 
 
+# A check many tests' suites start with, as YAML list items of `checks:`.
+PIPEMSG_TINY = """\
+      - id: pipemsg-tiny
+        title: pipemsg forwards a short message
+        points: 2
+        category: correctness
+        driver: pipe
+        stimulus: {program: pipemsg, stdin: "hello\\n"}
+"""
+
+
 def hw1_suite(checks: str) -> str:
     """A grading.yml of hw1 alone (the course's reference) with the given checks, for tests
     that need a suite of their own; `checks` is YAML indented as list items of `checks:`."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import grader
 from grader.sandbox import image
 from tests.conftest import require_docker
-from tests.support import ROOT
+from tests.support import PIPEMSG_TINY, ROOT
 
 # An instructor's course repository of its own: a suite, its reference, and data the
 # students' programs read (linked into each check's folder as www/).
@@ -25,12 +25,7 @@ assignments:
     reference: reference/hw1
     data: data/www
     checks:
-      - id: pipemsg-tiny
-        title: pipemsg forwards a short message
-        points: 2
-        category: correctness
-        driver: pipe
-        stimulus: {program: pipemsg, stdin: "hello\\n"}
+""" + PIPEMSG_TINY + """\
       - id: shell-reads-data
         title: the shell runs cat on the course's data
         points: 1

@@ -11,17 +11,10 @@ from grader.export.upload_folder import NotOneSubmission, submission_folder
 from grader.report.gradescope import gradescope
 from grader.results import BuildSummary, SubmissionResult
 from grader.verdict import CheckResult, Finding, Verdict
-from tests.support import hw1_suite
+from tests.support import PIPEMSG_TINY, hw1_suite
 
 SECRET = "the hidden stimulus"
-CHECK = """\
-      - id: pipemsg-tiny
-        title: pipemsg forwards a short message
-        points: 2
-        category: correctness
-        driver: pipe
-        stimulus: {program: pipemsg, stdin: "hello\\n"}
-"""
+CHECK = PIPEMSG_TINY
 
 
 def result(*checks: CheckResult, build: BuildSummary | None = None) -> SubmissionResult:
