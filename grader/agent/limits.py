@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import resource
 from collections.abc import Callable
@@ -28,11 +27,13 @@ def preexec(limits: dict, user: dict | None, umask: int | None = None) -> Callab
         # Under memory pressure the kernel should pick student code, not the agent.
         with open("/proc/self/oom_score_adj", "w") as f:
             f.write("1000")
-        # Spinning student processes must not starve the agent that watches them: they run
-        # at the lowest priority, in their own scheduling autogroup where the kernel has one.
-        os.nice(STUDENT_NICE)
-        with contextlib.suppress(OSError), open("/proc/self/autogroup", "w") as f:
-            f.write(str(STUDENT_NICE))
+        # Spinning student processes must not starve the agent that watches them. In a
+        # sandbox with identities of its own (a container: one CPU group for the agent and
+        # the programs) they run at the lowest priority, which weighs against the agent only.
+        # Elsewhere nice would weigh against the whole machine, and a loaded machine would
+        # slow them to a crawl; there their session's own autogroup keeps the agent's share.
+        if user:
+            os.nice(STUDENT_NICE)
         if user:
             os.setgroups([])
             os.setgid(user["gid"])

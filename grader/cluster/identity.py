@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 
 from .. import __version__
-from ..result_store import GRADER_DIR
+from ..resources import PACKAGE
 from ..sandbox import image
 from ..submission_files import tree_hash
 
@@ -21,7 +21,7 @@ class Refused(Exception):
 @functools.cache
 def grader_version() -> str:
     """The release and a hash of the code: two copies of one release may still differ."""
-    return f"{__version__} (code {tree_hash(GRADER_DIR)[:12]})"
+    return f"{__version__} (code {tree_hash(PACKAGE)[:12]})"
 
 
 def this_machine(sandbox: str) -> Identity:
