@@ -91,9 +91,11 @@ def cluster(tmp_path_factory, reference_cache) -> Cluster:
         "--grader-sandbox", "local", "--grader-cache-dir", str(reference_cache),
         "--local-directory", str(folder),
     ])  # fmt: skip
-    made.wait_for(2)
-    yield made
-    made.stop()
+    try:  # stopped however the test goes, a failed start included
+        made.wait_for(2)
+        yield made
+    finally:
+        made.stop()
 
 
 @pytest.fixture(scope="module")
