@@ -132,6 +132,16 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     },
     # A beginner's server that spins after end of file and keeps the port in every child: its
     # client is the reference's and keeps every client point, whatever the server did before.
+    "client-fails-silently": {
+        cid: ("fail", "no message on stderr")
+        for cid in (
+            "client-refused",
+            "client-server-vanishes",
+            "client-extra-byte",
+            "client-server-resets",
+            "client-server-vanishes-mid-line",
+        )
+    },
     "server-binds-loopback": {
         "server-binary": ("fail", "another address than the reference's"),
     },
