@@ -30,7 +30,8 @@ def step_summary(results: list[SubmissionResult]) -> str:
             mark = MARK.get(c.verdict, "❌")
             cells = [c.id, f"{c.points:g}/{c.max_points:g}", f"{mark} {c.verdict}", reason]
             lines.append("| " + " | ".join(markdown(x) for x in cells) + " |")
-        failed = [c for c in r.checks if c.verdict is not Verdict.PASS]
+        # A skipped check's reason (the check it needs fails first) is in the table already.
+        failed = [c for c in r.checks if c.verdict not in (Verdict.PASS, Verdict.SKIPPED)]
         for c in failed:
             text = details(c, for_students=True)
             lines += [

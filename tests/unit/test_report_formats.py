@@ -74,3 +74,9 @@ def test_github_summary_and_classroom_hide_hidden_checks():
     assert SECRET not in json.dumps(doc)
     assert json.loads(base64.b64decode(classroom(CLASS[2])))["status"] == "error"
 
+
+
+def test_github_summary_opens_no_details_for_a_skipped_check():
+    summary = step_summary([student("dave", F, Verdict.SKIPPED, P)])
+    assert "<summary>a</summary>" in summary
+    assert "<summary>b</summary>" not in summary  # its reason is in the table: a fails first
