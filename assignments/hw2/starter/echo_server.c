@@ -134,26 +134,20 @@ static int echo_connection(int fd)
 	}
 }
 
-/* In the child: serve the client on conn, then exit. */
-static noreturn void serve_client(int listen_fd, int conn)
+/*
+ * Serve the client on conn until it is done, then close conn: the
+ * connection ends when its last descriptor is closed. Returns 0, or -1
+ * after an error (reported).
+ */
+static int serve_connection(int conn)
 {
-	int failed;
+	int failed = echo_connection(conn) < 0;
 
-	/*
-	 * The listening socket is the parent's business. A child holding a
-	 * copy would keep the port open after the server itself is stopped:
-	 * new clients would still connect, and nobody would answer them.
-	 */
-	if (close(listen_fd) < 0)
-		perror("echo_server: close");
-	failed = echo_connection(conn) < 0;
-	/* The connection ends when its last descriptor is closed: this one. */
 	if (close(conn) < 0) {
 		perror("echo_server: close");
 		failed = 1;
 	}
-	/* _exit: the stdio buffers copied from the parent are not ours. */
-	_exit(failed ? 1 : 0);
+	return failed ? -1 : 0;
 }
 
 int main(int argc, char *argv[])
@@ -177,17 +171,21 @@ int main(int argc, char *argv[])
 		int conn = accept_client(listen_fd);
 
 		/*
-		 * TODO: serve each client in a child process of its own, so
-		 * that the next one need not wait:
+		 * TODO (the last step): serve each client in a child process
+		 * of its own, so that the next one need not wait:
 		 *  - fork(); if it fails, report it, close conn and go on with
 		 *    the next client;
-		 *  - the child calls serve_client(listen_fd, conn), which never
-		 *    returns;
+		 *  - the child closes listen_fd first: the listening socket is
+		 *    the parent's business, and a child holding a copy would
+		 *    keep the port open after the server itself is stopped. It
+		 *    then calls serve_connection(conn) and leaves with _exit()
+		 *    (status 1 if that failed): the stdio buffers it copied from
+		 *    the parent are not its own to flush;
 		 *  - the parent closes conn (why must it? two reasons) and
 		 *    accepts the next client.
-		 * As written, the server serves its first client itself, and
-		 * then serve_client() ends the whole server.
+		 * As written, the server serves its clients one at a time: the
+		 * next client waits until this one is done.
 		 */
-		serve_client(listen_fd, conn);
+		serve_connection(conn);
 	}
 }
