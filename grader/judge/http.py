@@ -287,10 +287,15 @@ def _many(check, name: str, mine: dict, ref: dict) -> list[Finding]:
 
 
 def _unanswered(check, good: int, mine: dict) -> list[str]:
-    """Not one answer, the server alive all along: nothing takes the connections it accepts."""
-    if good or mine["statuses"].get("none", 0) < mine["count"] or mine["count"] < 2:
+    """Not one answer, the server alive all along: nothing takes the connections it accepts.
+    A pool whose workers answered a few and then none: its workers stopped taking them (a
+    worker that quits on an empty queue serves only what was queued before it looked)."""
+    program, none = check.stimulus.server.program, mine["statuses"].get("none", 0)
+    if none < 2 or good + none < mine["count"]:
         return []
-    return [http_causes.nobody_serves(check.stimulus.server.program, mine["count"])]
+    if good and program != "poolserver":
+        return []  # a few answers, then none: slow or stuck, the answers do not say which
+    return [http_causes.nobody_serves(program, none, answered=good)]
 
 
 def _upstream(check, mine: dict, ref: dict) -> list[Finding]:

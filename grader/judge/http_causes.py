@@ -153,7 +153,7 @@ def half_closed() -> str:
     )
 
 
-def nobody_serves(program: str, count: int) -> str:
+def nobody_serves(program: str, count: int, answered: int = 0) -> str:
     pool = (
         ": are the workers alive, each in a loop of wq_pop(), serve, close? does wq_pop() "
         "wait on the condition variable while the queue is empty, and wq_push() signal it?"
@@ -161,9 +161,10 @@ def nobody_serves(program: str, count: int) -> str:
         else ": does every connection accepted reach the code that serves it?"
     )
     which = "the request got" if count == 1 else f"not one of the {count} requests got"
+    after = f"after {answered} answer(s), " if answered else ""
     return (
-        f"{which} a status line, and the server stayed up: connections were accepted but "
-        f"nothing served them{pool}"
+        f"{after}{which} a status line, and the server stayed up: connections were accepted "
+        f"but nothing served them{pool}"
     )
 
 

@@ -37,7 +37,10 @@ def test_not_one_answer_from_a_live_pool_blames_its_workers() -> None:
     check = _check(["status"], program="poolserver")
     silent = {"count": 200, "statuses": {"none": 200}}
     assert "wq_pop()" in _unanswered(check, 0, silent)[0]
-    assert _unanswered(check, 0, {"count": 200, "statuses": {"200": 3, "none": 197}}) == []
+    some = {"count": 200, "statuses": {"200": 3, "none": 197}}  # then the workers quit
+    assert _unanswered(check, 3, some)[0].startswith("after 3 answer(s), not one of the 197")
+    assert "wq_pop()" in _unanswered(check, 3, some)[0]
+    assert _unanswered(_check(["status"], program="threadserver"), 3, some) == []
 
 
 def _error(status: bytes, mime: bytes = b"text/html") -> dict:
