@@ -56,8 +56,14 @@ def _port(check, box: Sandbox) -> int | None:
 IDLE_WINDOW = 0.3
 
 
-def _measure(check) -> bool:
-    return bool({"children_reaped", "no_fd_growth", "children_exit"} & set(check.require))
+def _watching(check) -> dict:
+    """What the agent watches a server for beyond its answers, socket and http checks alike."""
+    need = set(check.require)
+    return {
+        "measure": bool({"children_reaped", "no_fd_growth", "children_exit"} & need),
+        "watch_listener": "children_close_listener" in need,
+        "idle_window": IDLE_WINDOW if "no_busy_wait" in need else None,
+    }
 
 
 def _http(check, box: Sandbox) -> dict:
@@ -67,12 +73,10 @@ def _http(check, box: Sandbox) -> dict:
         "make": {name: _data(kind) for name, kind in stim.make.items()},
         "step_timeout": stim.step_timeout,
         "patience": stim.patience,
-        "measure": _measure(check),
         "server": {"program": box.program_path(stim.server.program), "args": stim.server.args},
         "upstream": stim.upstream.model_dump(mode="json") if stim.upstream else None,
         "requests": [r.model_dump(mode="json", exclude_defaults=True) for r in stim.requests],
-        "watch_listener": "children_close_listener" in check.require,
-        "idle_window": IDLE_WINDOW if "no_busy_wait" in check.require else None,
+        **_watching(check),
     }
 
 
@@ -80,9 +84,7 @@ def _socket(check, box: Sandbox) -> dict:
     stim = check.stimulus
     part: dict = {"port": _port(check, box), "step_timeout": stim.step_timeout}
     part["time_wait"] = stim.time_wait
-    part["watch_listener"] = "children_close_listener" in check.require
-    part["idle_window"] = IDLE_WINDOW if "no_busy_wait" in check.require else None
-    part["measure"] = _measure(check)
+    part |= _watching(check)
     if stim.server:
         part["server"] = {
             "program": box.program_path(stim.server.program),

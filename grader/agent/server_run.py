@@ -39,12 +39,13 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
     except OSError as e:
         return {"listened": False, **start_error(e, program)}, []
     out, err = _Drain(proc.stdout), _Drain(proc.stderr)
-    server: dict = {"listened": _wait_listening(proc, port)}
+    listening = _wait_listening(proc, port)
+    server: dict = {"listened": bool(listening)}
     exchanges: list[dict] = []
-    if server["listened"]:
+    if listening:
         # Where it listens and with what backlog, as the kernel has it.
         server["listeners"] = [
-            {k: s[k] for k in ("family", "address", "backlog")} for s in _ours(port)
+            {k: s[k] for k in ("family", "address", "backlog")} for s in listening
         ]
         watcher = TreeWatcher(os.getpid(), proc.pid, SETTLED)
         measure = req.get("measure", False)  # descriptors and zombies: worth two idle waits
@@ -119,17 +120,18 @@ def _ephemeral_range() -> tuple[int, int]:
     return low, high
 
 
-def _wait_listening(proc: subprocess.Popen, port: int) -> bool:
-    """Ready when a socket of its own listens on the port (not when the server prints
-    something): on a shared loopback another program's server may have taken the port."""
+def _wait_listening(proc: subprocess.Popen, port: int) -> list[dict]:
+    """The server's own sockets listening on the port, once there are (not when the server
+    prints something): on a shared loopback another program's server may have taken the
+    port. None by the deadline, or the server gone: an empty list."""
     deadline = time.monotonic() + LISTEN_TIMEOUT
     pause = 0.001  # most servers listen within milliseconds: look often at first
     while time.monotonic() < deadline and proc.poll() is None:
-        if _ours(port):
-            return True
+        if found := _ours(port):
+            return found
         time.sleep(pause)
         pause = min(2 * pause, TICK)
-    return False
+    return []
 
 
 def _ours(port: int) -> list[dict]:

@@ -9,7 +9,7 @@ import shutil
 import stat
 import tarfile
 
-from .ownership import chown_tree
+from .ownership import chown_tree, every_path
 
 
 def run(req: dict) -> dict:
@@ -46,15 +46,14 @@ def seal(req: dict) -> dict:
     """The build is over: the submission becomes the agent's, readable and runnable by all
     and writable by none of the programs, so no check can leave files there for a later one
     (a folder filled to its size, memory held by a tmpfs)."""
-    for folder, dirs, files in os.walk(req["target"]):
-        for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
-            info = os.lstat(name)
-            if stat.S_ISLNK(info.st_mode):
-                os.lchown(name, 0, 0)
-                continue
-            runnable = stat.S_ISDIR(info.st_mode) or info.st_mode & 0o111
-            os.chown(name, 0, 0)
-            os.chmod(name, 0o755 if runnable else 0o644)
+    for name in every_path(req["target"]):
+        info = os.lstat(name)
+        if stat.S_ISLNK(info.st_mode):
+            os.lchown(name, 0, 0)
+            continue
+        runnable = stat.S_ISDIR(info.st_mode) or info.st_mode & 0o111
+        os.chown(name, 0, 0)
+        os.chmod(name, 0o755 if runnable else 0o644)
     return {"target": req["target"]}
 
 
