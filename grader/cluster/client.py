@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from distributed import Client, Future, KilledWorker, as_completed
 from distributed.utils import CancelledError
@@ -114,11 +115,13 @@ class _Run:
         self.id = uuid.uuid4().hex[:12]
         self.running: set[str] = set()
         self.lock = threading.Lock()  # worker events arrive on the client's own thread
-        self.futures: dict[Future, tuple[Submission, str, set[str]]] = {}
+        self.futures: dict[Future, _Sent] = {}
         self.by_name: dict[str, Submission] = {}
         self.finished: set[str] = set()
         self.given: Future | None = None
         self.observations: dict[str, Future] = {}
+        self.observed: dict[str, int] = {}  # how many times each check's was asked for
+        self.failing: set[str] = set()  # workers that failed a task of this batch
 
     def grade(self, todo: list[tuple[Submission, str]]) -> dict[str, SubmissionResult]:
         self.client.subscribe_topic(tasks.STARTED, self._started)
@@ -133,33 +136,60 @@ class _Run:
             if _needs_no_sandbox(sub):  # refused before any build: graded right here
                 results[sub.name] = self._keep(sub, key, self._here(sub))
             else:
-                pending.add(self._submit(sub, key, set()))
+                pending.add(self._submit(sub, key, 0, set()))
         for future in pending:
-            sub, key, tried = self.futures.pop(future)
-            result, worker = self._outcome(future, sub)
-            if result.grader_errors and len(tried) + 1 < TRIES:
-                others = self._workers() - tried - {worker}
+            sent = self.futures.pop(future)
+            result, worker = self._outcome(future, sent.sub)
+            if result.grader_errors and sent.attempt + 1 < TRIES:
+                avoid = sent.avoid
+                self._observe_again()
+                if all(sent.observations[c] is f for c, f in self.observations.items()):
+                    self.failing.add(worker)  # its own failure, not a reference's
+                    avoid = avoid | {worker}
+                others = self._workers() - avoid
                 if others:
-                    pending.add(self._submit(sub, key, tried | {worker}, others))
+                    pending.add(self._submit(sent.sub, sent.key, sent.attempt + 1, avoid))
                     continue
-            results[sub.name] = self._keep(sub, key, result)
+            results[sent.sub.name] = self._keep(sent.sub, sent.key, result)
         return results
 
-    def _observe(self, check_id: str) -> Future:
-        key = f"reference-{check_id}-{self.id}"
+    def _elsewhere(self, avoid: set[str]) -> list[str] | None:
+        """Where to try again: no worker that failed in this batch, if there are others (a
+        worker whose sandbox is lost fails at once, and would take every retry). Strictly
+        there, for Dask's work stealing would hand a mere preference to the idle one."""
+        if not avoid and not self.failing:
+            return None
+        others = self._workers() - avoid
+        return sorted((others - self.failing) or others) or None
+
+    def _observe(self, check_id: str, avoid: set[str] = frozenset()) -> Future:
+        tries = self.observed.get(check_id, 0)
+        self.observed[check_id] = tries + 1
+        on = self._elsewhere(avoid)
         return self.client.submit(
-            tasks.observe, self.given, check_id, self.batch.identity, key=key,
-            resources={SLOT: SHARE},
+            tasks.observe, self.given, check_id, self.batch.identity,
+            key=f"reference-{check_id}-{self.id}-{tries}", resources={SLOT: SHARE},
+            workers=on, allow_other_workers=False,
         )  # fmt: skip
 
-    def _submit(self, sub: Submission, key: str, tried: set[str], on=None) -> Future:
+    def _observe_again(self) -> None:
+        """A reference observation that a worker failed to make (its sandbox lost) would
+        fail every submission's retry too: it is made again on another worker."""
+        for check_id, future in list(self.observations.items()):
+            failed_on = _failed_on(future)
+            if failed_on is not None and self.observed[check_id] < TRIES:
+                self.failing.add(failed_on)
+                self.observations[check_id] = self._observe(check_id, {failed_on})
+
+    def _submit(self, sub: Submission, key: str, attempt: int, avoid: set[str]) -> Future:
+        on = self._elsewhere(avoid)
         future = self.client.submit(
             tasks.grade, self.given, self.observations, pack({sub.name: sub.path}),
             sub.name, str(sub.path), self.id, self.batch.identity,
-            key=f"grade-{sub.name}-{self.id}-{len(tried)}", resources={SLOT: SHARE},
-            workers=sorted(on) if on else None, allow_other_workers=bool(on), pure=False,
+            key=f"grade-{sub.name}-{self.id}-{attempt}", resources={SLOT: SHARE},
+            workers=on, allow_other_workers=False, pure=False,
         )  # fmt: skip
-        self.futures[future] = (sub, key, tried)
+        self.futures[future] = _Sent(sub, key, attempt, avoid, dict(self.observations))
         return future
 
     def _outcome(self, future: Future, sub: Submission) -> tuple[SubmissionResult, str]:
@@ -174,6 +204,8 @@ class _Run:
             raise ClusterError("the scheduler cancelled the batch: run again to resume") from e
         except Exception as e:
             return self._lost(sub, f"the worker failed: {type(e).__name__}: {e}"), ""
+        if "error" in sent:
+            return self._lost(sub, f"the worker failed: {sent['error']}"), sent["worker"]
         return SubmissionResult.from_json(sent["result"]), sent["worker"]
 
     def _lost(self, sub: Submission, why: str) -> SubmissionResult:
@@ -218,6 +250,26 @@ class _Run:
         self.client.unsubscribe_topic(tasks.STARTED)
         given = [self.given] if self.given is not None else []
         self.client.cancel([*self.futures, *self.observations.values(), *given])
+
+
+def _failed_on(observation: Future) -> str | None:
+    """The worker that could not make this observation, "" if unknown; None if made."""
+    if observation.status == "error":
+        return ""
+    if observation.status == "finished" and "error" in observation.result():
+        return observation.result().get("worker", "")
+    return None
+
+
+@dataclass
+class _Sent:
+    """A submission's task: which try it is, the workers it avoids, what it was given."""
+
+    sub: Submission
+    key: str
+    attempt: int
+    avoid: set[str]
+    observations: dict[str, Future]
 
 
 def _needs_no_sandbox(sub: Submission) -> bool:

@@ -201,3 +201,35 @@ def test_a_worker_of_another_grader_version_is_refused(cluster, klass, tmp_path)
     assert "Traceback" not in done.stderr
     assert not list((tmp_path / "out").glob("*.json"))
 
+
+def test_what_a_worker_that_lost_its_sandbox_graded_is_graded_elsewhere(
+    cluster, klass, local, tmp_path
+):
+    """A worker whose scratch space is gone (as one whose Docker engine is gone) fails every
+    task it takes, reference observations included: each is made again on another worker,
+    and every submission gets the verdicts a local run gives."""
+    doomed, scratch = tmp_path / "doomed", tmp_path / "dask-scratch"
+    doomed.mkdir()
+    scratch.mkdir()
+    broken = cluster.start_worker(
+        "broken", cluster.grader_worker(tmp_path / "empty-cache"), cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(doomed), "DASK_TEMPORARY_DIRECTORY": str(scratch)},
+    )  # fmt: skip
+    try:
+        alive = lambda name: cluster.workers[name].poll() is None  # noqa: E731
+        cluster.wait_for(len([n for n in cluster.workers if alive(n)]) - 1)
+        shutil.rmtree(doomed)  # and a file in its place, so that nothing can make it again
+        doomed.write_text("")  # its references are not cached: it must observe, and cannot
+        with Client(cluster.address, timeout="20s") as client:
+            # The sound workers are busy as the batch starts, so the broken one takes tasks.
+            sound = [cluster.address_of(client, n) for n in ("grader", "dask") if alive(n)]
+            busy = [client.submit(time.sleep, 3, resources={"grading": 1}, workers=[w],
+                                  pure=False) for w in sound]  # fmt: skip
+            done = grade(klass, tmp_path / "out", "--cluster", cluster.address)
+            client.gather(busy)
+    finally:
+        broken.kill()
+        broken.wait()
+    assert done.returncode == 0, done.stderr
+    assert "this worker cannot grade" in (cluster.folder / "broken.log").read_text()
+    assert gradebook(tmp_path / "out") == local
