@@ -171,7 +171,12 @@ static void handle_proxy_request(int fd)
 	 *  - upstream closes: finish writing what you read from it, then
 	 *    return. Any read or write error: return;
 	 *  - close the upstream socket.
+	 *
+	 * As given, it reads the request before it answers 501: closing a
+	 * connection with a request unread resets it, and the reset can
+	 * destroy the answer before the client reads it.
 	 */
+	http_request_free(http_request_parse(fd));
 	send_error(fd, 501);
 }
 
