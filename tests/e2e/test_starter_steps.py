@@ -1,7 +1,7 @@
-"""Partial credit follows the order of work the handout teaches: the hw2 starter, completed
-one step at a time (tests/starter_steps/hw2, in the handout's order, each patch on the one
-before), scores more at every step, and before the last step (fork) it is a sequential server
-that fails only the checks that need concurrency."""
+"""Partial credit follows the order of work the handout teaches: each starter, completed one
+step at a time (tests/starter_steps/<hw>, in the handout's order, each patch on the one before),
+scores more at every step, and once the steps that need no concurrency are done it is a
+sequential server that fails only the checks that need concurrency."""
 
 from __future__ import annotations
 
@@ -12,51 +12,71 @@ import pytest
 
 from tests.support import ROOT
 
-STEPS = sorted((ROOT / "tests" / "starter_steps" / "hw2").glob("*.patch"))
+# Each assignment's steps: the patch's name and what the handout's numbered step names.
+STEPS = {
+    "hw2": [
+        ("server-listener", "open_listener()"), ("server-accept", "accept_client()"),
+        ("server-signals", "setup_signals()"), ("client-connect", "connect_to()"),
+        ("client-half-close", "finish()"), ("server-fork", "fork()"),
+    ],
+    "hw3": [
+        ("files-and-errors", "handle_files_request()"), ("folders", "http_format_href()"),
+        ("sigpipe", "SIGPIPE"), ("proxy", "handle_proxy_request()"), ("forkserver", "fork()"),
+        ("threadserver", "pthread_create()"), ("poolserver", "init_thread_pool()"),
+    ],
+}  # fmt: skip
+# The step after which the server is sequential and complete: only concurrency is missing.
+SEQUENTIAL = {"hw2": "client-half-close", "hw3": "proxy"}
 
 
-@pytest.fixture(scope="module")
-def scores(graders, suite, tmp_path_factory) -> list[tuple[str, float, list[str]]]:
-    """(step, points, the categories of the checks that did not pass), from the bare starter
-    to the last step, graded as one class in the local sandbox."""
-    folder = tmp_path_factory.mktemp("hw2-steps")
+def patches(assignment: str) -> list:
+    return sorted((ROOT / "tests" / "starter_steps" / assignment).glob("*.patch"))
+
+
+Scores = tuple[str, list[tuple[str, float, list[str]]]]
+
+
+@pytest.fixture(scope="module", params=sorted(STEPS))
+def scores(request, graders, suite, tmp_path_factory) -> Scores:
+    """The assignment, and per step (step, points, the categories of the checks that did not
+    pass) from the bare starter to the last step, graded as one class in the local sandbox."""
+    assignment = request.param
+    folder = tmp_path_factory.mktemp(f"{assignment}-steps")
     made = [folder / "00-starter"]
-    shutil.copytree(ROOT / "assignments" / "hw2" / "starter", made[0])
-    for patch in STEPS:
+    shutil.copytree(ROOT / "assignments" / assignment / "starter", made[0])
+    for patch in patches(assignment):
         made.append(folder / patch.stem)
         shutil.copytree(made[-2], made[-1])
         subprocess.run(["patch", "-s", "-p1", "-i", str(patch)], cwd=made[-1], check=True)
-    results = graders("local").together(made, "hw2")
-    return [
+    results = graders("local").together(made, assignment)
+    return assignment, [
         (f.name, results[f.name].score, [c.category for c in results[f.name].checks
                                         if str(c.verdict) != "pass"])
         for f in made
     ]  # fmt: skip
 
 
-def test_the_steps_are_the_handouts():
-    readme = (ROOT / "assignments" / "hw2" / "README.md").read_text()
+@pytest.mark.parametrize("assignment", sorted(STEPS))
+def test_the_steps_are_the_handouts(assignment):
+    readme = (ROOT / "assignments" / assignment / "README.md").read_text()
     handout = readme[readme.index("## The starter") :]
-    named = [p.stem.split("-", 1)[1] for p in STEPS]
-    assert named == [
-        "server-listener", "server-accept", "server-signals", "client-connect",
-        "client-half-close", "server-fork",
-    ]  # fmt: skip
+    handout = handout[handout.index("\n1. ") :]  # the numbered steps
+    assert [p.stem.split("-", 1)[1] for p in patches(assignment)] == [
+        name for name, _ in STEPS[assignment]
+    ]
     # The handout's numbered steps name the same functions, in the same order.
-    at = [handout.index(f"`{name}`") for name in (
-        "open_listener()", "accept_client()", "setup_signals()", "connect_to()", "finish()",
-        "fork()",
-    )]  # fmt: skip
+    at = [handout.index(f"`{named}`") for _, named in STEPS[assignment]]
     assert at == sorted(at)
 
 
-def test_every_step_earns_points(scores):
-    points = [s for _, s, _ in scores]
-    assert points == sorted(points) and len(set(points)) == len(points), scores
-    assert scores[-1][1] == max(points) and scores[-1][2] == []  # full marks at the end
+def test_every_step_earns_points(scores: Scores):
+    _, steps = scores
+    points = [s for _, s, _ in steps]
+    assert points == sorted(points) and len(set(points)) == len(points), steps
+    assert steps[-1][1] == max(points) and steps[-1][2] == []  # full marks at the end
 
 
-def test_before_fork_only_concurrency_is_missing(scores):
-    name, _, missing = scores[-2]
-    assert name.endswith("client-half-close")
-    assert missing and set(missing) == {"concurrency"}, scores[-2]
+def test_once_sequential_only_concurrency_is_missing(scores: Scores):
+    assignment, steps = scores
+    [step] = [s for s in steps if s[0].endswith("-" + SEQUENTIAL[assignment])]
+    assert step[2] and set(step[2]) == {"concurrency"}, step

@@ -25,7 +25,8 @@
  * This starter compiles and runs: it parses its arguments, listens, and
  * answers every connection with 501 Not Implemented, one at a time. The
  * argument parsing, the listening socket, the accept loop and libhttp
- * are given; each TODO is yours.
+ * are given; each TODO is yours. "(step N)" is the handout's numbered
+ * step that writes it: done in that order, each step earns points.
  */
 
 #include <arpa/inet.h>
@@ -116,7 +117,7 @@ static void handle_files_request(int fd)
 	struct http_request *request = http_request_parse(fd);
 
 	/*
-	 * TODO: answer the request. In this order:
+	 * TODO (step 1): answer the request. In this order:
 	 *  - request == NULL: 400 (the client may be gone already: then the
 	 *    write fails, and that is fine);
 	 *  - a method other than "GET": 405;
@@ -124,21 +125,23 @@ static void handle_files_request(int fd)
 	 *    Nothing outside server_files_directory may ever be served;
 	 *  - the file is server_files_directory + request->path (the path
 	 *    starts with '/' and is percent-decoded already). stat() it:
-	 *      - missing: 404;
+	 *      - missing, or neither a file nor a directory: 404;
 	 *      - a regular file: 200, Content-Type from http_get_mime_type(),
 	 *        Content-Length its size (fstat() the open descriptor), then
 	 *        its bytes, CHUNK_SIZE at a time with read() and
 	 *        http_send_data() (files may be far larger than any buffer).
 	 *        A file you cannot open: 404. Close it when done;
-	 *      - a directory, with or without a trailing '/': if it holds an
-	 *        index.html (http_format_index()), serve that file exactly as
-	 *        above; otherwise 200 text/html, a listing: one
-	 *        http_format_href() line per entry but "." (".." included),
-	 *        in scandir(..., alphasort) order. Build the whole page in a
-	 *        growing heap buffer first: Content-Length must be exact.
+	 *      - a directory: 501 until step 2.
 	 *  - Stop at the first write that fails (the client went away).
 	 *  - Free what you allocated: the request (http_request_free()), the
-	 *    scandir() entries, the strings from libhttp.
+	 *    path, the strings from libhttp.
+	 *
+	 * TODO (step 2): a directory, with or without a trailing '/': if it
+	 * holds an index.html (http_format_index()), serve that file exactly
+	 * as above; otherwise 200 text/html, a listing: one http_format_href()
+	 * line per entry but "." (".." included), in scandir(..., alphasort)
+	 * order. Build the whole page in a growing heap buffer first:
+	 * Content-Length must be exact. Free the scandir() entries.
 	 */
 	http_request_free(request);
 	send_error(fd, 501);
@@ -153,7 +156,7 @@ static void handle_files_request(int fd)
 static void handle_proxy_request(int fd)
 {
 	/*
-	 * TODO:
+	 * TODO (step 4):
 	 *  - resolve proxy_host and proxy_port with getaddrinfo()
 	 *    (ai_socktype SOCK_STREAM) and connect() to the first address
 	 *    that accepts. If none does: 502, and return;
@@ -168,7 +171,12 @@ static void handle_proxy_request(int fd)
 	 *  - upstream closes: finish writing what you read from it, then
 	 *    return. Any read or write error: return;
 	 *  - close the upstream socket.
+	 *
+	 * As given, it reads the request before it answers 501: closing a
+	 * connection with a request unread resets it, and the reset can
+	 * destroy the answer before the client reads it.
 	 */
+	http_request_free(http_request_parse(fd));
 	send_error(fd, 501);
 }
 
@@ -183,7 +191,7 @@ static void serve_connection(int fd)
 
 #ifdef THREADSERVER
 /*
- * TODO: serve fd in a new thread (pthread_create()), and detach it
+ * TODO (step 6): serve fd in a new thread (pthread_create()), and detach it
  * (pthread_detach()): nobody joins it. Pass the descriptor in a malloc'd
  * int, not as the address of a local variable: why? The thread frees it,
  * then calls serve_connection(). If the thread cannot be created, close
@@ -199,7 +207,7 @@ static void dispatch(int fd)
 static wq_t work_queue;
 
 /*
- * TODO: start num_threads worker threads, once, before the first
+ * TODO (step 7, with wq.c): start num_threads worker threads, once, before the first
  * connection. Each one loops forever: wq_pop() a socket from work_queue,
  * serve_connection() it. The pool never grows: with every worker busy,
  * new connections wait in the queue (make wq.c thread-safe first).
@@ -210,7 +218,7 @@ static void init_thread_pool(int num_threads)
 	(void)num_threads;
 }
 
-/* TODO: hand fd to the pool: wq_push() it on work_queue. */
+/* TODO (step 7): hand fd to the pool: wq_push() it on work_queue. */
 static void dispatch(int fd)
 {
 	serve_connection(fd);
@@ -219,11 +227,12 @@ static void dispatch(int fd)
 
 #ifdef FORKSERVER
 /*
- * TODO: serve fd in a child process (fork()). The child closes the
+ * TODO (step 5): serve fd in a child process (fork()). The child closes the
  * listening socket, calls serve_connection() and _exit()s. The parent
  * closes fd (two reasons: which?) and returns to accept the next client.
  * If fork() fails, close fd and go on. Children need not be waited for:
- * main() can make the kernel reap them (see the TODO there).
+ * main() can make the kernel reap them (see the TODO there). Until this
+ * step, forkserver serves one connection at a time, like httpserver.
  */
 static void dispatch(int fd, int listen_fd)
 {
@@ -411,11 +420,15 @@ int main(int argc, char *argv[])
 	}
 
 	/*
-	 * TODO: a client that goes away mid-response raises SIGPIPE, whose
-	 * default action kills the whole server: ignore it. In forkserver,
-	 * also set SIGCHLD to SIG_IGN: the kernel then reaps the children
-	 * that exit, and no zombies pile up.
+	 * TODO (step 3): a client that goes away mid-response raises
+	 * SIGPIPE, whose default action kills the whole server: ignore it.
 	 */
+#ifdef FORKSERVER
+	/*
+	 * TODO (step 5): set SIGCHLD to SIG_IGN: the kernel then reaps the
+	 * children that exit, and no zombies pile up.
+	 */
+#endif
 
 	listen_fd = open_listener((int)port);
 	if (listen_fd < 0)

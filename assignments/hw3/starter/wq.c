@@ -2,7 +2,8 @@
  * wq.c: a work queue of client sockets, shared by poolserver's threads.
  *
  * A singly linked FIFO list. The list handling is given; making it safe
- * for several threads at once is yours (see the TODOs): one mutex guards
+ * for several threads at once is yours (step 7, with the thread pool in
+ * httpserver.c; see the TODOs): one mutex guards
  * every field, and a condition variable lets wq_pop() sleep while the
  * queue is empty instead of spinning or failing.
  *
@@ -37,7 +38,7 @@ void wq_push(wq_t *wq, int client_socket_fd)
 	item->next = NULL;
 
 	/*
-	 * TODO: the main thread pushes while workers pop. Lock wq->lock
+	 * TODO (step 7): the main thread pushes while workers pop. Lock wq->lock
 	 * around the list update, and signal wq->cond so that one waiting
 	 * worker wakes up.
 	 */
@@ -55,7 +56,7 @@ int wq_pop(wq_t *wq)
 	int fd;
 
 	/*
-	 * TODO: lock wq->lock, and while the queue is empty wait on
+	 * TODO (step 7): lock wq->lock, and while the queue is empty wait on
 	 * wq->cond (pthread_cond_wait() releases the lock while it sleeps).
 	 * Why must that be a while loop and not an if? Unlock once the item
 	 * is off the list. Then remove the early return below.
