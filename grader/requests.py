@@ -36,6 +36,7 @@ def agent_request(check, limits, box: Sandbox) -> dict:
             "stdin_file": stim.stdin_file,
             "stdout_full": stim.stdout_full,
             "stdin_tty": stim.stdin_tty,
+            "stderr_to_stdout": stim.stderr_to_stdout,
             "hold_port": stim.hold_port,
         }
     elif check.driver == "http":

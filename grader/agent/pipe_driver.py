@@ -54,7 +54,13 @@ def _link(source: str, target: str) -> None:
 
 
 def spawn(
-    req: dict, program: str, args: list[str], cwd: str, stdin, stdout=subprocess.PIPE
+    req: dict,
+    program: str,
+    args: list[str],
+    cwd: str,
+    stdin,
+    stdout=subprocess.PIPE,
+    stderr=subprocess.PIPE,
 ) -> subprocess.Popen:
     """Start a student program: its own session, the limits, the student's identity."""
     return subprocess.Popen(
@@ -63,7 +69,7 @@ def spawn(
         env={"PATH": ENV_PATH, "HOME": cwd, "LC_ALL": "C", "LANG": "C"},
         stdin=stdin,
         stdout=stdout,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
         preexec_fn=preexec(req["limits"], req.get("user"), req.get("umask")),
         start_new_session=True,  # the student's kill(0, ...) reaches only its own group
         restore_signals=True,  # SIGPIPE back to default: Python ignores it
@@ -97,7 +103,9 @@ def run_program(req: dict, program: str, args: list[str], cwd: str, peer: Peer |
     terminal: int | None = None
     try:
         stdin, stdout, terminal = _streams(req, cwd, files)
-        proc = spawn(req, program, args, cwd, stdin, stdout)
+        # 2>&1, as on a terminal where both streams appear in the order they are written.
+        stderr = subprocess.STDOUT if req.get("stderr_to_stdout") else subprocess.PIPE
+        proc = spawn(req, program, args, cwd, stdin, stdout, stderr)
         stdin_target = _target(proc.stdin.fileno() if proc.stdin else stdin)
     except OSError as e:
         if terminal is not None:
@@ -181,7 +189,8 @@ class PipeSession:
             os.set_blocking(stream.fileno(), False)
         if proc.stdout is not None:
             self.sel.register(proc.stdout, selectors.EVENT_READ, self.out)
-        self.sel.register(proc.stderr, selectors.EVENT_READ, self.err)
+        if proc.stderr is not None:
+            self.sel.register(proc.stderr, selectors.EVENT_READ, self.err)
         if self.stdin_data:
             self.sel.register(self.stdin, selectors.EVENT_WRITE)
 

@@ -106,6 +106,6 @@ def on_terminal(program: str) -> str:
     return (
         "stdin was a terminal in this check (isatty(0) is true), so what the handout prints "
         f"only on a terminal, such as a prompt, is expected: have your {program} test "
-        "isatty(STDIN_FILENO), print on stdout before reading each line, and fflush(stdout) "
-        "so that it shows before the program waits for input"
+        "isatty(STDIN_FILENO), print it before reading each line, and fflush(stdout) so "
+        "that it shows before the program waits for input"
     )

@@ -34,6 +34,8 @@ def describe(stimulus) -> str:
         parts.append("stdout: > /dev/full")
     if stimulus.stdin_tty:
         parts.append("stdin is a terminal (isatty(0) is true), typed into, echo off")
+    if stimulus.stderr_to_stdout:
+        parts.append("2>&1 (stderr into stdout)")
     return "; ".join(parts)
 
 

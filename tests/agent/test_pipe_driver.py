@@ -411,6 +411,13 @@ def test_stdin_on_a_terminal_gives_a_line_per_read_without_echo_then_end_of_file
     assert obs["stderr"]["size"] == 0
 
 
+def test_stderr_into_stdout_keeps_the_order_of_writes(agent):
+    obs = agent("echo a; echo b >&2; echo c", stderr_to_stdout=True)
+    assert obs["exit"] == exited(0)
+    assert head(obs["stdout"]) == b"a\nb\nc\n"
+    assert obs["stderr"]["size"] == 0
+
+
 # -- the agent itself ----------------------------------------------------------------------------
 
 
