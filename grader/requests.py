@@ -35,6 +35,8 @@ def agent_request(check, limits, box: Sandbox) -> dict:
             "umask": None if stim.umask is None else int(stim.umask, 8),
             "stdin_file": stim.stdin_file,
             "stdout_full": stim.stdout_full,
+            "stdin_tty": stim.stdin_tty,
+            "stderr_to_stdout": stim.stderr_to_stdout,
             "hold_port": stim.hold_port,
         }
     elif check.driver == "http":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
 import selectors
 import shutil
@@ -15,6 +17,7 @@ from .datagen import materialise
 from .digest import StreamDigest
 from .limits import preexec
 from .ownership import chown_tree
+from .terminal import end_of_input, open_terminal
 from .watcher import TreeWatcher
 
 TICK = 0.02  # seconds between looks at the process tree
@@ -51,7 +54,13 @@ def _link(source: str, target: str) -> None:
 
 
 def spawn(
-    req: dict, program: str, args: list[str], cwd: str, stdin, stdout=subprocess.PIPE
+    req: dict,
+    program: str,
+    args: list[str],
+    cwd: str,
+    stdin,
+    stdout=subprocess.PIPE,
+    stderr=subprocess.PIPE,
 ) -> subprocess.Popen:
     """Start a student program: its own session, the limits, the student's identity."""
     return subprocess.Popen(
@@ -60,7 +69,7 @@ def spawn(
         env={"PATH": ENV_PATH, "HOME": cwd, "LC_ALL": "C", "LANG": "C"},
         stdin=stdin,
         stdout=stdout,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
         preexec_fn=preexec(req["limits"], req.get("user"), req.get("umask")),
         start_new_session=True,  # the student's kill(0, ...) reaches only its own group
         restore_signals=True,  # SIGPIPE back to default: Python ignores it
@@ -91,34 +100,66 @@ def run_program(req: dict, program: str, args: list[str], cwd: str, peer: Peer |
     """Run one program to its end with the request's stdin, read_limit and limits."""
     started = time.monotonic()
     files: list[int] = []
+    terminal: int | None = None
     try:
-        stdin, stdout = _streams(req, cwd, files)
-        proc = spawn(req, program, args, cwd, stdin, stdout)
+        stdin, stdout, terminal = _streams(req, cwd, files)
+        # 2>&1, as on a terminal where both streams appear in the order they are written.
+        stderr = subprocess.STDOUT if req.get("stderr_to_stdout") else subprocess.PIPE
+        proc = spawn(req, program, args, cwd, stdin, stdout, stderr)
+        stdin_target = _target(proc.stdin.fileno() if proc.stdin else stdin)
     except OSError as e:
+        if terminal is not None:
+            os.close(terminal)
         return start_error(e, program)
     finally:
         for fd in files:
             os.close(fd)  # the program has its own copy
-    return PipeSession(proc, req, started, peer).drive()
+    return PipeSession(proc, req, started, peer, terminal, stdin_target).drive()
 
 
-def _streams(req: dict, cwd: str, files: list[int]) -> tuple[int, int]:
+def _streams(req: dict, cwd: str, files: list[int]) -> tuple[int, int, int | None]:
     """stdin and stdout for the program: pipes to the grader, or files in their place (a
-    stdin that cannot be read, such as a folder; a stdout on which every write fails)."""
+    stdin that cannot be read, such as a folder; a stdout on which every write fails), or a
+    terminal as stdin; and the terminal's master side, which the grader writes into."""
     stdin = stdout = subprocess.PIPE
+    terminal = None
     if req.get("stdin_file"):
         stdin = os.open(os.path.join(cwd, req["stdin_file"]), os.O_RDONLY)
+        files.append(stdin)
+    elif req.get("stdin_tty"):
+        terminal, stdin = open_terminal()
         files.append(stdin)
     if req.get("stdout_full"):
         stdout = os.open("/dev/full", os.O_WRONLY)
         files.append(stdout)
-    return stdin, stdout
+    return stdin, stdout, terminal
+
+
+def _target(fd: int) -> str | None:
+    """What a descriptor points at, as /proc shows it for the program's fd 0 ("pipe:[N]",
+    a file's path, "/dev/pts/N"): the same text means the same open pipe, file or terminal."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
 
 
 class PipeSession:
-    def __init__(self, proc: subprocess.Popen, req: dict, started: float, peer: Peer | None):
+    def __init__(
+        self,
+        proc: subprocess.Popen,
+        req: dict,
+        started: float,
+        peer: Peer | None,
+        terminal: int | None = None,
+        stdin_target: str | None = None,
+    ):
         self.proc = proc
         self.peer = peer
+        # What the grader writes the input into: the pipe, or the terminal's master side.
+        self.stdin = proc.stdin if terminal is None else io.FileIO(terminal, "w")
+        self.on_terminal = terminal is not None
+        self.input_ended = False  # a terminal's end of file (^D) was sent
         # Input ends when the program idles with all of it read (so its unreaped children
         # can be counted first), or as soon as it is all written, like a redirected file.
         self.eof_when_idle: bool = req.get("eof_when_idle", True)
@@ -140,15 +181,18 @@ class PipeSession:
         self.stall: dict | None = None
         self.limit: dict | None = None
         self.ended_by = ""
-        self.watcher = TreeWatcher(os.getpid(), proc.pid, req.get("stall_window", 0.25))
+        self.watcher = TreeWatcher(
+            os.getpid(), proc.pid, req.get("stall_window", 0.25), stdin_target, track_forks=True
+        )
         self.sel = selectors.DefaultSelector()
         for stream in self._pipes():
             os.set_blocking(stream.fileno(), False)
         if proc.stdout is not None:
             self.sel.register(proc.stdout, selectors.EVENT_READ, self.out)
-        self.sel.register(proc.stderr, selectors.EVENT_READ, self.err)
+        if proc.stderr is not None:
+            self.sel.register(proc.stderr, selectors.EVENT_READ, self.err)
         if self.stdin_data:
-            self.sel.register(proc.stdin, selectors.EVENT_WRITE)
+            self.sel.register(self.stdin, selectors.EVENT_WRITE)
 
     # -- the loop -------------------------------------------------------------------------
 
@@ -160,7 +204,7 @@ class PipeSession:
                 break
             wait = max(0.0, min(self.next_look, self.deadline) - now)
             for key, _ in self.sel.select(timeout=wait):
-                if key.fileobj is self.proc.stdin:
+                if key.fileobj is self.stdin:
                     self._write_stdin()
                 else:
                     self._read(key.fileobj, key.data)
@@ -247,28 +291,36 @@ class PipeSession:
     def _write_stdin(self) -> None:
         try:
             chunk = self.stdin_data[self.written : self.written + CHUNK]
-            self.written += os.write(self.proc.stdin.fileno(), chunk)
+            self.written += os.write(self.stdin.fileno(), chunk)
         except BlockingIOError:
             return
-        except BrokenPipeError:
+        except OSError as e:
+            if e.errno not in (errno.EPIPE, errno.EIO):  # EIO: a terminal nobody has open
+                raise
             self.stdin_refused = True
             self._close_stdin()
             return
         if self.written == len(self.stdin_data):
-            self.sel.unregister(self.proc.stdin)
+            self.sel.unregister(self.stdin)
 
     def _pipes(self) -> list:
         """The streams that are pipes to the grader (stdin and stdout may be files)."""
-        return [s for s in (self.proc.stdin, self.proc.stdout, self.proc.stderr) if s]
+        return [s for s in (self.stdin, self.proc.stdout, self.proc.stderr) if s]
 
     def _stdin_closed(self) -> bool:
-        return self.proc.stdin is None or self.proc.stdin.closed
+        return self.stdin is None or self.stdin.closed or self.input_ended
 
     def _close_stdin(self) -> None:
         if not self._stdin_closed():
-            if self._registered(self.proc.stdin):
-                self.sel.unregister(self.proc.stdin)
-            self.proc.stdin.close()
+            if self._registered(self.stdin):
+                self.sel.unregister(self.stdin)
+            if self.on_terminal:
+                # The master stays open until the end: its close would hang the terminal up.
+                last = bytes(self.stdin_data[self.written - 1 : self.written])
+                end_of_input(self.stdin.fileno(), mid_line=last not in (b"", b"\n"))
+                self.input_ended = True
+            else:
+                self.stdin.close()
             self.next_look = float("-inf")  # end of input is news: look again at once
 
     def _registered(self, stream) -> bool:
@@ -312,6 +364,7 @@ class PipeSession:
             "processes": {
                 "max_concurrent": self.watcher.max_concurrent,
                 "execs": list(self.watcher.execs.values()),
+                "forked": self.watcher.forked(),
                 "zombies": self.zombies,
                 "stray": self.stray,
                 "leaked_fds": self.watcher.leaked_fds,

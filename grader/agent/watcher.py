@@ -2,7 +2,9 @@
 
 Sampled every few milliseconds, it records what no exit status shows: programs that
 ran at the same time, pipe descriptors leaked into exec'd programs, SIGPIPE left
-ignored, zombies, and a tree that has stopped moving.
+ignored, what each exec'd program has as its stdin, the children that run the program's
+own code (and whether a pipe joins each to its parent), zombies, and a tree that has
+stopped moving.
 
 A tree stops moving in two ways. Quiet: everyone asleep and no byte read or written for a
 window of time; a program asleep on a timer or in poll() may still wake by itself, so only
@@ -25,13 +27,36 @@ def _brief(p: procfs.Proc) -> dict:
     return {"pid": p.pid, "comm": p.comm}
 
 
+def _pipes(pid: int) -> set[int]:
+    """The pipes a process holds an end of."""
+    targets = procfs.fd_targets(pid).values()
+    return {int(t[6:-1]) for t in targets if t.startswith("pipe:[")}
+
+
 class TreeWatcher:
-    def __init__(self, agent_pid: int, main_pid: int, stall_window: float | None) -> None:
+    def __init__(
+        self,
+        agent_pid: int,
+        main_pid: int,
+        stall_window: float | None,
+        stdin_target: str | None = None,
+        track_forks: bool = False,
+    ) -> None:
         self.agent_pid = agent_pid
         self.main_pid = main_pid
         self.main_exe = procfs.exe(main_pid)
         self.stall_window = stall_window
+        # What the main program's stdin points at ("pipe:[N]"): an exec'd program whose fd 0
+        # points there too reads the same stdin.
+        self.stdin_target = stdin_target
+        # Children that run the program's own code (a program run through pipes; a server's
+        # many children would only cost time). The grader's own pipes (the program's stdin,
+        # stdout, stderr), taken now: a pipe two student processes share besides these is one
+        # the program made.
+        self.track_forks = track_forks
+        self._grader_pipes = _pipes(agent_pid) if track_forks else set()
         self.execs: dict[int, dict] = {}  # pid -> brief, for every exec'd descendant seen
+        self._forks: dict[int, dict] = {}  # pid -> brief, children seen before any exec
         self._inspected: set[int] = set()
         self.leaked_fds: list[dict] = []
         self.sigpipe_ignored: list[dict] = []
@@ -53,8 +78,12 @@ class TreeWatcher:
             if p.pid == self.main_pid:
                 continue
             image = procfs.exe(p.pid)
-            if image is None or image == self.main_exe:
-                continue  # not exec'd yet (or never): still the student's own code
+            if image is None:
+                continue
+            if image == self.main_exe:  # not exec'd yet (or never): the student's own code
+                if self.track_forks and p.pid not in self._forks:
+                    self._forks[p.pid] = self._fork(p)
+                continue
             running_execs += 1
             if p.pid not in self.execs:
                 self.execs[p.pid] = _brief(p)
@@ -65,12 +94,25 @@ class TreeWatcher:
         self.max_concurrent = max(self.max_concurrent, running_execs)
         self._track_stillness(now, progress)
 
+    def _fork(self, p: procfs.Proc) -> dict:
+        """A child running the program's own code, at first sight. Whether it shares a pipe
+        with its parent: from fork() on, each holds at least one end of a pipe made before."""
+        shared = (_pipes(p.pid) & _pipes(p.ppid)) - self._grader_pipes
+        return {**_brief(p), "parent": p.ppid, "pipe_with_parent": bool(shared)}
+
+    def forked(self) -> list[dict]:
+        """The children seen running the program's own code that never exec'd."""
+        return [f for pid, f in self._forks.items() if pid not in self.execs]
+
     def _inspect_exec(self, p: procfs.Proc) -> None:
         self._inspected.add(p.pid)
-        self.execs[p.pid] = _brief(p)  # its name now, after the exec
+        files = procfs.open_files(p.pid)
+        stdin = next((f.target for f in files if f.fd == 0), None)
+        # Its name now, after the exec, and its stdin: the main program's own, or else what.
+        self.execs[p.pid] = {**_brief(p), "stdin": self._stdin_of(stdin)}
         # Whatever it holds beyond 0, 1 and 2 just after exec it was given: a pipe end, or a
         # file (the original of a redirection) that the parent left open.
-        for f in procfs.open_files(p.pid):
+        for f in files:
             if f.fd >= 3:
                 leak = {**_brief(p), "fd": f.fd, "pipe": f.pipe, "mode": f.mode}
                 self.leaked_fds.append(leak if f.pipe is not None else {**leak, "target": f.target})
@@ -79,6 +121,11 @@ class TreeWatcher:
             self.sigpipe_ignored.append(_brief(p))
         if ignored:
             self.signals_ignored.append({**_brief(p), "signals": ignored})
+
+    def _stdin_of(self, target: str | None) -> str:
+        if target is None:
+            return "closed"
+        return "inherited" if target == self.stdin_target else target
 
     def _track_stillness(self, now: float, progress: object) -> None:
         asleep = bool(self.live) and all(

@@ -6,6 +6,7 @@ from ..verdict import CheckResult, Finding, Verdict
 from . import diagnose
 from .http import http_reference_trouble, judge_http
 from .outcome import code, explain, size, status, stderr_tail, verdict_of
+from .processes import on_terminal, piped_children, stdin_inherited
 from .server import judge_server
 from .socket_reproduce import reproduce as socket_reproduce
 from .stimulus import describe
@@ -136,7 +137,7 @@ def _program(check, limits, s: dict, r: dict, program: str) -> tuple[Verdict, Fi
             actual=status(s["exit"]),
             diagnosis=[diagnose.crashed(signal, on_socket=check.driver == "socket")],
         )
-    return verdict_of(_compare(check, s, r) + _requirements(check, s, r, program))
+    return verdict_of(_compare(check, s, r, program) + _requirements(check, s, r, program))
 
 
 def _timeout(s: dict, limits, program: str) -> Finding:
@@ -150,7 +151,7 @@ def _timeout(s: dict, limits, program: str) -> Finding:
     return Finding(reason, diagnosis=diagnose.stall(stall, s["ended_by"], program))
 
 
-def _compare(check, s: dict, r: dict) -> list[Finding]:
+def _compare(check, s: dict, r: dict, program: str) -> list[Finding]:
     found = []
     for stream in ("stdout", "stderr"):
         if stream not in check.compare:
@@ -162,6 +163,8 @@ def _compare(check, s: dict, r: dict) -> list[Finding]:
             f.diagnosis.append(diagnose.broken_pipe())
         if s[stream]["nul_bytes"] > r[stream]["nul_bytes"]:
             f.diagnosis.append(diagnose.nul_bytes(s[stream]["nul_bytes"] - r[stream]["nul_bytes"]))
+        if stream == "stdout" and getattr(check.stimulus, "stdin_tty", False):
+            f.diagnosis.append(on_terminal(program))
         found.append(f)
     if "exit_status" in check.compare and code(s["exit"]) != code(r["exit"]):
         found.append(
@@ -215,6 +218,10 @@ def _requirements(check, s: dict, r: dict, program: str) -> list[Finding]:
         )
     if "signals_default" in check.require:
         found += _signals_ignored(procs, ref, program)
+    if "piped_children" in check.require:
+        found += piped_children(procs, ref, program)
+    if "stdin_inherited" in check.require:
+        found += stdin_inherited(procs, ref, program)
     if "stderr_message" in check.require and r["stderr"]["size"] and not s["stderr"]["size"]:
         found.append(
             Finding(

@@ -32,6 +32,10 @@ def describe(stimulus) -> str:
         parts.append(f"stdin: < {stimulus.stdin_file}")
     if stimulus.stdout_full:
         parts.append("stdout: > /dev/full")
+    if stimulus.stdin_tty:
+        parts.append("stdin is a terminal (isatty(0) is true), typed into, echo off")
+    if stimulus.stderr_to_stdout:
+        parts.append("2>&1 (stderr into stdout)")
     return "; ".join(parts)
 
 

@@ -35,6 +35,8 @@ Requirement = Literal[
     "sigpipe_default",
     "signals_default",  # programs started ignore no signal (but SIGPIPE) the reference's do not
     "stderr_message",  # something on stderr wherever the reference writes there
+    "piped_children",  # (pipe) the reference's number of children, each piped to its parent
+    "stdin_inherited",  # (pipe) programs started read the main program's stdin, as many as ref
     "server_survives",
     "no_fd_growth",
     "children_exit",  # a server's children have exited once their connections are over

@@ -56,6 +56,8 @@ EXAMPLES: dict[str, str] = {
     "umask": 'umask: "000"',
     "stdin_file": "stdin_file: data.txt",
     "stdout_full": "stdout_full: true",
+    "stdin_tty": "stdin_tty: true",
+    "stderr_to_stdout": "stderr_to_stdout: true",
     "generate": "generate: text",
     "size": "size: 64KiB",
     "seed": "seed: 42",

@@ -28,13 +28,23 @@ class PipeStimulus(SuiteModel):
     # /dev/full (every write fails with ENOSPC).
     stdin_file: FileName | None = None
     stdout_full: StrictBool = False
+    # stdin a terminal (isatty(0) is true) that the grader types `stdin` into, echo off: for
+    # what a program prints only on a terminal, such as a shell's prompt.
+    stdin_tty: StrictBool = False
+    # stderr into stdout's pipe (2>&1), as on a terminal where both appear: stdout then holds
+    # both streams in the order they were written (a shell may prompt on either).
+    stderr_to_stdout: StrictBool = False
 
     @model_validator(mode="after")
     def _one_stdin(self) -> PipeStimulus:
         if self.stdin and self.stdin_file is not None:
             raise ValueError("stdin and stdin_file do not combine")
+        if self.stdin_tty and self.stdin_file is not None:
+            raise ValueError("stdin_tty and stdin_file do not combine")
         if self.stdout_full and self.read_limit is not None:
             raise ValueError("stdout_full and read_limit do not combine")
+        if self.stdout_full and self.stderr_to_stdout:
+            raise ValueError("stdout_full and stderr_to_stdout do not combine")
         return self
 
     def programs(self) -> list[str]:

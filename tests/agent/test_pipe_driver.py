@@ -211,7 +211,9 @@ def test_deadlock_names_the_waiting_reader_and_the_writer_holding_its_pipe(agent
     assert (wc["comm"], wc["wait"], wc["main"], wc["fd"]) == ("wc", "pipe_read", False, 0)
     holders = {(h["pid"], h["fd"], h["mode"]) for h in wc["holders"]}
     assert holders == {(parent, write_fd, "w"), (child, 0, "r")}
-    assert obs["processes"]["execs"] == [{"pid": child, "comm": "wc"}]
+    [wc_exec] = obs["processes"]["execs"]
+    assert (wc_exec["pid"], wc_exec["comm"]) == (child, "wc")
+    assert wc_exec["stdin"].startswith("pipe:[")  # the parent's pipe, not its stdin
 
 
 STOPS_READING = """
@@ -358,6 +360,62 @@ def test_max_concurrent_counts_programs_running_at_once(agent, script: str, conc
     assert procs["max_concurrent"] == concurrent
     assert procs["execs"] and all(e["comm"] == "sleep" for e in procs["execs"])
     assert procs["leaked_fds"] == []
+
+
+def test_each_execd_program_has_its_stdin_recorded(agent):
+    # A program with the main program's own stdin pipe, one given /dev/null, one with fd 0
+    # closed; sh puts none of them in the background, so each is seen while it sleeps.
+    obs = agent("sleep 0.2; sleep 0.2 </dev/null; sleep 0.2 <&-")
+    assert obs["exit"] == exited(0)
+    stdins = [e["stdin"] for e in obs["processes"]["execs"]]
+    assert stdins == ["inherited", "/dev/null", "closed"]
+    assert obs["processes"]["forked"] == []  # children that exec'd are programs, not forks
+
+
+FORK = """
+import os, time
+r, w = os.pipe() if {piped} else (None, None)
+pid = os.fork()
+if pid == 0:
+    time.sleep(0.3)
+    os._exit(0)
+os.waitpid(pid, 0)
+"""
+
+
+@pytest.mark.parametrize("piped", [True, False], ids=["pipe-then-fork", "no-pipe"])
+def test_forked_children_and_whether_a_pipe_joins_them_to_their_parent(agent, piped: bool):
+    obs = agent(python=FORK.format(piped=piped))
+    assert obs["exit"] == exited(0)
+    # The grader's own pipes (stdin, stdout, stderr), which both hold, do not count.
+    [child] = obs["processes"]["forked"]
+    assert child["pipe_with_parent"] is piped
+
+
+TERMINAL = """
+import os
+print(os.isatty(0), flush=True)
+while True:
+    line = os.read(0, 100)
+    print(repr(line), flush=True)
+    if not line:
+        break
+"""
+
+
+def test_stdin_on_a_terminal_gives_a_line_per_read_without_echo_then_end_of_file(agent):
+    obs = agent(python=TERMINAL, stdin="one\ntwo\n", stdin_tty=True)
+    assert obs["ended_by"] == "exit"
+    assert obs["exit"] == exited(0)
+    assert head(obs["stdout"]) == b"True\nb'one\\n'\nb'two\\n'\nb''\n"
+    assert obs["stderr"]["size"] == 0
+
+
+def test_stderr_into_stdout_keeps_the_order_of_writes(agent):
+    obs = agent("echo a; echo b >&2; echo c", stderr_to_stdout=True)
+    assert obs["exit"] == exited(0)
+    assert head(obs["stdout"]) == b"a\nb\nc\n"
+    assert obs["stderr"]["size"] == 0
 
 
 # -- the agent itself ----------------------------------------------------------------------------

@@ -252,6 +252,14 @@ def test_stdin_file_replaces_stdin() -> None:
     assert (stimulus.stdin_file, stimulus.stdout_full) == ("d", True)
     both = swap("{program: pipemsg}", '{program: pipemsg, stdin: "x", stdin_file: d}')
     assert ["stdin and stdin_file do not combine" in p.message for p in problems(both)] == [True]
+    tty = swap("{program: pipemsg}", '{program: pipemsg, stdin: "x\\n", stdin_tty: true}')
+    assert load_suite(write(tty)).assignments["hw1"].checks[0].stimulus.stdin_tty is True
+    file_and_tty = swap("{program: pipemsg}", "{program: pipemsg, stdin_file: d, stdin_tty: true}")
+    messages = [p.message for p in problems(file_and_tty)]
+    assert ["stdin_tty and stdin_file do not combine" in m for m in messages] == [True]
+    merged = "{program: pipemsg, stdout_full: true, stderr_to_stdout: true}"
+    messages = [p.message for p in problems(swap("{program: pipemsg}", merged))]
+    assert ["stdout_full and stderr_to_stdout do not combine" in m for m in messages] == [True]
 
 
 def test_checks_survive_a_json_round_trip() -> None:
