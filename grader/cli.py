@@ -276,7 +276,8 @@ def run(
         if not checks:
             click.echo("every check passed when last graded: nothing to grade again", err=True)
             return
-        store, force = rerun.RerunStore(store, chosen.check_ids()), True
+        runnable = [c.id for c in chosen.checks_to_run(extensions)]
+        store, force = rerun.RerunStore(store, runnable), True
         console.print(
             f"[dim]grading again the {len(checks)} check(s) that did not pass when last "
             "graded; the others keep their stored verdicts[/dim]"

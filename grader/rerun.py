@@ -34,7 +34,9 @@ def not_passed(last: list[SubmissionResult | None], checks: list) -> list:
 class RerunStore(ResultStore):
     """A store that never has a result to reuse, and saves each new result merged into the
     submission's last one: checks graded now replace their stored verdicts. The merge is
-    made in the result itself, so every report of the run shows the whole of it."""
+    made in the result itself, so every report of the run shows the whole of it. Only the
+    checks this run may grade are kept (`order`): an extension check stored by an earlier
+    `--extensions` run does not count in a run without it."""
 
     def __init__(self, store: ResultStore, order: list[str]) -> None:
         super().__init__(store.folder)
@@ -47,6 +49,7 @@ class RerunStore(ResultStore):
         last = last_result(self, result.submission)
         if last is not None:
             fresh = {c.id for c in result.checks}
-            result.checks += [c for c in last.checks if c.id not in fresh]
+            kept = [c for c in last.checks if c.id in self._order and c.id not in fresh]
+            result.checks += kept
             result.checks.sort(key=lambda c: self._order.get(c.id, len(self._order)))
         return super().save(result, PARTIAL + key)

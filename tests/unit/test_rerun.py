@@ -42,3 +42,13 @@ def test_a_rerun_is_merged_into_the_last_result_and_never_reused(tmp_path):
     ]  # fmt: skip
     assert last_result(store, "alice").score == 2
     assert store.load("alice", "key") is None  # a plain run grades every check again
+
+
+def test_a_stored_check_this_run_may_not_grade_is_left_out(tmp_path):
+    """An extension check stored by an `--extensions` run, merged into one without it."""
+    store = ResultStore(tmp_path)
+    store.save(_result(a=Verdict.PASS, b=Verdict.FAIL, ext=Verdict.PASS), "key")
+    now = _result(b=Verdict.PASS)
+    RerunStore(store, ["a", "b"]).save(now, "key")
+    assert [c.id for c in now.checks] == ["a", "b"]
+    assert last_result(store, "alice").max_score == 2
