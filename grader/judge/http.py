@@ -60,7 +60,7 @@ def _request(check, request, mine: dict, ref: dict) -> list[Finding]:
         if (not got or got["status"] is None) and not _answered_otherwise(mine, ref):
             reason = f"no response to {name}" + (f" ({why})" if why else "")
             cause = http_causes.no_response(why)
-            if request.half_close:
+            if request.half_close and _relays(check):  # a relay that ended too soon
                 cause = http_causes.half_closed()
             return [*found, Finding(reason, diagnosis=[cause])]
     pairs = zip(mine["responses"], ref["responses"], strict=False)

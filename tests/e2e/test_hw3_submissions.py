@@ -230,6 +230,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         },
         **{cid: ("fail", "left open on files under www/, e.g. www/files") for cid in FD_GROWTH},
     },
+    "proxy-unresolved-exits": {
+        "ext-proxy-502-unresolved": ("fail", "the server exited (6) while it should keep serving"),
+    },
     "fork-child-keeps-listener": {
         "forkserver-idle-clients": ("fail", "close the listening socket in the child"),
     },
