@@ -233,6 +233,10 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "proxy-unresolved-exits": {
         "ext-proxy-502-unresolved": ("fail", "the server exited (6) while it should keep serving"),
     },
+    "listing-unsorted": {"ext-listing-order": ("fail", "not in readdir()'s order")},
+    "listing-links-raw": {
+        "ext-listing-links": ("fail", "percent-encode each name in a link (a space is %20"),
+    },
     "fork-child-keeps-listener": {
         "forkserver-idle-clients": ("fail", "close the listening socket in the child"),
     },
