@@ -237,6 +237,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "listing-links-raw": {
         "ext-listing-links": ("fail", "percent-encode each name in a link (a space is %20"),
     },
+    "head-limit-ignored": {
+        "ext-head-too-long": ("fail", "a buffer that fills up without \\r\\n\\r\\n is a 400"),
+    },
     "fork-child-keeps-listener": {
         "forkserver-idle-clients": ("fail", "close the listening socket in the child"),
     },
