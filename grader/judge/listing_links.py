@@ -46,8 +46,12 @@ def written_finding(where: str, mine: list | None, ref: list | None) -> Finding 
     """Every link as written and its text against the reference's, in any order, each href
     in its canonical form (RFC 3986: escapes of characters a path may hold decoded, hex in
     capitals, `.` and `..` segments removed), so that only the handout's rules tell them
-    apart: an absolute path, percent-encoded, `/` after a folder, no `//`, the plain name."""
-    want, got = _written(ref), _written(mine)
+    apart: an absolute path, percent-encoded, `/` after a folder, no `//`, the plain name.
+    Only the entries the student's page links to are expected: a missing one is the set's
+    business (`links`); a link that leads elsewhere, or is written otherwise, is this one's."""
+    linked = {target for _, _, target in mine or []}
+    want = _written([anchor for anchor in ref or [] if anchor[2] in linked])
+    got = _written(mine)
     if got == want:
         return None
     missing = [pair for pair in want if pair not in got]

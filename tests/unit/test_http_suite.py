@@ -106,8 +106,7 @@ def test_a_padded_head_is_one_get_and_a_pace_after_needs_a_pace(tmp_path):
         "          requests: [{raw: x, head_size: 9000}, {get: /x, pace_after: 10}]\n",
     )
     assert found == [
-        "15:22: entry 1 of 'requests': head_size pads one GET without a body, up to 1048576 "
-        "bytes",
+        "15:22: entry 1 of 'requests': head_size pads one GET without a body, up to 1048576 bytes",
         "15:49: entry 2 of 'requests': pace_after says when the pace begins: it needs pace",
     ]
 
