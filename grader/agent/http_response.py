@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .digest import StreamDigest
@@ -91,6 +92,7 @@ def parse(data: bytes, path: str | None, eof: bool) -> dict:
         more = "" if eof else " (before the grader stopped waiting)"
         problems.append(f"Content-Length says {length} bytes, the body has {len(body)}{more}")
     mime = headers.get("content-type", "").split(";")[0].strip().lower()
+    page = mime in ("text/html", "") and len(body) <= MAX_LISTING  # links are looked for
     nul = body.count(0) if mime.startswith("text/") else 0
     if nul:
         problems.append(f"{nul} NUL byte(s) in a {mime} body")
@@ -102,6 +104,8 @@ def parse(data: bytes, path: str | None, eof: bool) -> dict:
         "content_length": length,
         "body": StreamDigest.of(body),
         "links": links(body, path) if mime == "text/html" and len(body) <= MAX_LISTING else None,
+        # Without a Content-Type too: the checks of a listing's links grade the links alone.
+        "anchors": anchors(body, path) if page else None,
         "problems": problems,
     }
 
@@ -128,18 +132,54 @@ def _bare_line_ends(data: bytes, lines: list[bytes], complete: bool) -> list[str
 
 
 def links(body: bytes, path: str | None) -> list[str]:
-    """Every link's target as a browser would follow it from `path`: decoded, with `.`,
-    `..` and doubled slashes resolved, and no trailing slash (folders match either way)."""
-    base = "http://server" + (path or "/")
+    """Every link's target as a browser would follow it from `path` (see follow)."""
     found = set()
     for m in HREF.finditer(body):
         href = (m.group(1) or m.group(2) or m.group(3) or b"").decode("utf-8", "replace")
-        target = urlsplit(urljoin(base, href))
-        if target.netloc != "server":
-            continue  # a link to another site: not part of the listing
-        normal = posixpath.normpath("/" + unquote(target.path).lstrip("/"))
-        found.add(normal)
+        target = follow(href, path)
+        if target is not None:
+            found.add(target)
     return sorted(found)
+
+
+def follow(href: str, path: str | None) -> str | None:
+    """Where a link leads from `path`: decoded, with `.`, `..` and doubled slashes resolved,
+    and no trailing slash (folders match either way). None: a link to another site."""
+    target = urlsplit(urljoin("http://server" + (path or "/"), href))
+    if target.netloc != "server":
+        return None  # not part of the listing
+    return posixpath.normpath("/" + unquote(target.path).lstrip("/"))
+
+
+def anchors(body: bytes, path: str | None) -> list[list]:
+    """Each <a href>'s link as written, its text and where it leads, in page order: what a
+    listing's order and the form of its links are judged on."""
+    reader = _Anchors()
+    reader.feed(body.decode("utf-8", "replace"))
+    reader.close()
+    return [[href, " ".join(text.split()), follow(href, path)] for href, text in reader.found]
+
+
+class _Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[list[str]] = []  # [href, text], the text growing while inside <a>
+        self.inside: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "a":
+            href = dict(attrs).get("href")
+            self.inside = None if href is None else [href, ""]
+            if self.inside is not None:
+                self.found.append(self.inside)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self.inside = None
+
+    def handle_data(self, data: str) -> None:
+        if self.inside is not None:
+            self.inside[1] += data
 
 
 def _show(raw: bytes) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shlex
 
-from ..agent.http_exchange import request_bytes
+from ..agent.http_exchange import PADDING, request_bytes
 from .streams import show
 
 WAIT = 3  # seconds nc waits for a close that a correct server makes at once
@@ -43,6 +43,12 @@ def request_command(stim, request) -> str:
         return f"curl -sS -i {urls}  # your proxy may keep the connection for all of them"
     if request.reset_after is not None:
         return f"curl -sS {shlex.quote(url + path)} | head -c {request.reset_after} > /dev/null"
+    if request.head_size:  # the same size of head, its filler made by the shell
+        line = f"GET {path} HTTP/1.0\r\n{PADDING}"
+        pad = f"head -c {request.head_size - len(line) - 4} /dev/zero | tr '\\0' a"
+        shown = line.replace("\r\n", "\\r\\n")
+        head = f"{{ printf '{shown}'; {pad}; printf '\\r\\n\\r\\n'; }}"
+        return f"{head} | nc -q 3 localhost {stim.port}"
     if request.half_close:
         # -N: shut the connection down for writing at the end of input, then read.
         raw = f"GET {path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n"

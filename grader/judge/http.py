@@ -5,7 +5,7 @@ once, what reached the upstream through a proxy, and whether the server survived
 from __future__ import annotations
 
 from ..verdict import Finding, Verdict
-from . import http_causes
+from . import http_causes, listing_links
 from .curl import reproduce
 from .outcome import verdict_of
 from .server import hygiene, server_ended, server_exited
@@ -60,7 +60,7 @@ def _request(check, request, mine: dict, ref: dict) -> list[Finding]:
         if (not got or got["status"] is None) and not _answered_otherwise(mine, ref):
             reason = f"no response to {name}" + (f" ({why})" if why else "")
             cause = http_causes.no_response(why)
-            if request.half_close:
+            if request.half_close and _relays(check):  # a relay that ended too soon
                 cause = http_causes.half_closed()
             return [*found, Finding(reason, diagnosis=[cause])]
     pairs = zip(mine["responses"], ref["responses"], strict=False)
@@ -148,7 +148,15 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
                 diagnosis=[http_causes.links(missing, extra)],
             )
         )
+    if "links_in_order" in aspects:
+        found += _some(listing_links.order_finding(where, m.get("anchors"), e.get("anchors")))
+    if "links_as_written" in aspects:
+        found += _some(listing_links.written_finding(where, m.get("anchors"), e.get("anchors")))
     return found
+
+
+def _some(finding: Finding | None) -> list[Finding]:
+    return [finding] if finding else []
 
 
 def _left_open(check, where: str, m: dict, e: dict) -> list[Finding]:

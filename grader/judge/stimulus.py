@@ -92,8 +92,14 @@ def _describe_http(stim) -> str:
             text += f", {r.concurrency} at once"
         if r.idle:
             text += f", while {r.idle} idle client(s) hold connections open"
-        if r.pace:
+        if r.head_size:
+            text += f" with a head of {r.head_size} bytes (an X-Padding header)"
+        if r.pace and r.pace_after:
+            text += f", {r.pace_after} bytes at once, then one byte every {r.pace:g} s"
+        elif r.pace:
             text += f", sent one byte every {r.pace:g} s"
+        if r.pace:
+            text += " until the server answers"
         if r.hang_up:
             text += ", then hang up without reading"
         if r.half_close:

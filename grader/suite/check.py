@@ -80,10 +80,11 @@ class SocketCheck(CheckBase):
 # What an http check compares with the reference's responses: the status (or only its
 # class: 4xx), the whole status line (version and reason phrase), the media type,
 # Content-Length against the body, the body's bytes, the set of links (a listing's markup is
-# free), and what reached the upstream through a proxy (its requests and connections).
+# free), their order, each link as written with its text, and what reached the upstream
+# through a proxy (its requests and connections).
 HttpAspect = Literal[
     "status", "status_class", "status_line", "content_type", "content_length", "body", "links",
-    "upstream",
+    "links_in_order", "links_as_written", "upstream",
 ]  # fmt: skip
 
 

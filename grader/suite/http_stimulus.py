@@ -26,12 +26,17 @@ def _paths(value: Any) -> Any:
     return value
 
 
+MAX_HEAD = 1 << 20  # a padded head: far beyond any server's limit, and sent whole
+
+
 class Request(SuiteModel):
     # One path, or several sent in a row on one connection.
     get: Annotated[str | list[str] | None, BeforeValidator(_paths)] = None
     raw: StrictStr | None = None  # exactly these bytes instead (latin-1), e.g. "GARBAGE\r\n\r\n"
     body: Data | None = None  # makes it a POST with this body (a proxy must relay it whole)
     pace: PositiveSeconds | None = None  # trickle the request, one byte per pace
+    pace_after: PositiveBytes | None = None  # with pace: this many bytes at once first
+    head_size: PositiveBytes | None = None  # a GET's head padded (X-Padding) to this size
     hang_up: StrictBool = False  # close right after sending, reading nothing
     half_close: StrictBool = False  # shutdown(SHUT_WR) right after sending, then read
     reset_after: PositiveBytes | None = None  # read this much of the response, then reset
@@ -51,6 +56,12 @@ class Request(SuiteModel):
             raise ValueError("hang_up, half_close, reset_after, count and idle do not combine")
         if isinstance(self.get, list) and any(kinds):
             raise ValueError("several paths in a row go on one plain connection")
+        if self.pace_after is not None and self.pace is None:
+            raise ValueError("pace_after says when the pace begins: it needs pace")
+        if self.head_size is not None and (
+            not isinstance(self.get, str) or self.body is not None or self.head_size > MAX_HEAD
+        ):
+            raise ValueError(f"head_size pads one GET without a body, up to {MAX_HEAD} bytes")
         return self
 
     @property

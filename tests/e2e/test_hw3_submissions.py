@@ -36,6 +36,8 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "dir-listing-large",
             "file-types-root-listing",
             "ext-content-types",
+            "ext-listing-order",
+            "ext-listing-links",
             *FD_GROWTH,
         )
     },
@@ -116,6 +118,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "poolserver-exactly-n",
             "ext-error-pages",
             "ext-bad-requests",
+            "ext-head-too-long",
             *FD_GROWTH,
         )
     },
@@ -177,6 +180,8 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
                 "dir-listing-large",
                 "file-types-root-listing",
                 "ext-content-types",
+                "ext-listing-order",
+                "ext-listing-links",
                 *FD_GROWTH,
             )
         },
@@ -191,6 +196,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "malformed-400-survives": ("fail", "status 404 for the request 'GET hello.txt"),
         "ext-bad-requests": ("fail", "status 404 for GET /hello.txt?a=b"),
         "dir-listing": ("fail", "status 400 for GET /files//"),
+        "ext-listing-links": ("fail", "status 400 for GET /Zeta//"),
     },
     "proxy-and-write-errors": {
         cid: ("fail", TWO_UPSTREAM)
@@ -205,6 +211,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         for cid in (
             "proxy-502-upstream-refuses",
             "ext-proxy-502-page",
+            "ext-proxy-502-unresolved",
             "slow-partial-survives",
             "reset-mid-transfer-survives",
             *FD_GROWTH,
@@ -226,9 +233,20 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
                 "proxy-502-upstream-refuses",
                 "ext-error-pages",
                 "ext-proxy-502-page",
+                "ext-proxy-502-unresolved",
             )
         },
         **{cid: ("fail", "left open on files under www/, e.g. www/files") for cid in FD_GROWTH},
+    },
+    "proxy-unresolved-exits": {
+        "ext-proxy-502-unresolved": ("fail", "the server exited (6) while it should keep serving"),
+    },
+    "listing-unsorted": {"ext-listing-order": ("fail", "not in readdir()'s order")},
+    "listing-links-raw": {
+        "ext-listing-links": ("fail", "percent-encode each name in a link (a space is %20"),
+    },
+    "head-limit-ignored": {
+        "ext-head-too-long": ("fail", "a buffer that fills up without \\r\\n\\r\\n is a 400"),
     },
     "fork-child-keeps-listener": {
         "forkserver-idle-clients": ("fail", "close the listening socket in the child"),

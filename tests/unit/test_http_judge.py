@@ -122,3 +122,57 @@ def test_a_502_that_ended_a_connection_of_several_requests_is_the_news() -> None
     found = _request(check, check.stimulus.requests[0], mine, ref)
     assert found[0].reason.startswith("status 502 for GET /one, then /two (response 1)")
     assert "not only numeric addresses" in found[0].diagnosis[0]
+
+
+def _listing(*lines: str, mime: bytes = b"text/html") -> dict:
+    page = "<html><body>\n" + "".join(f"{line}<br>\n" for line in lines) + "</body></html>\n"
+    head = b"HTTP/1.0 200 OK\r\nContent-Type: " + mime + b"\r\nContent-Length: %d\r\n\r\n"
+    return parse(head % len(page) + page.encode(), "/files", eof=True)
+
+
+REFERENCE_LISTING = (
+    '<a href="/">..</a>',
+    '<a href="/files/a%20b.txt">a b.txt</a>',
+    '<a href="/files/nested/">nested</a>',
+)
+
+
+def test_links_in_another_order_are_the_readdir_order() -> None:
+    check = _check(["status", "links", "links_in_order"])
+    shuffled = _listing(*reversed(REFERENCE_LISTING))
+    (found,) = _response(check, "GET /files", shuffled, _listing(*REFERENCE_LISTING))
+    assert "another order than the reference's" in found.reason
+    assert "entry 1 is /files/nested, the reference's /" in found.diagnosis[0]
+    fewer = _listing(*REFERENCE_LISTING[1:])  # a missing link is the set's business only
+    assert [f.reason for f in _response(check, "GET /files", fewer, _listing(*REFERENCE_LISTING))]
+    assert _response(_check(["links_in_order"]), "x", fewer, _listing(*REFERENCE_LISTING)) == []
+
+
+def test_links_as_written_follow_the_rules_not_the_references_bytes() -> None:
+    check = _check(["status", "links_as_written"])
+    ref = _listing(*REFERENCE_LISTING)
+    same = _listing(
+        '<a href="/files/..">..</a>',  # the parent, written otherwise: the same link
+        "<a href='/files/a%20b%2Etxt'>a b.txt</a>",
+        '<a href="/files/nested/"><b>nested</b></a>',
+        '<a href="https://example.org/">another site</a>',
+        mime=b"text/html; charset=utf-8",
+    )
+    assert _response(check, "GET /files", same, ref) == []
+    fewer = _listing(*REFERENCE_LISTING[1:])  # a missing link is the set's business only
+    assert _response(check, "GET /files", fewer, ref) == []
+    raw = _listing(
+        '<a href="/">..</a>',
+        '<a href="/files/a b.txt">a b.txt</a>',
+        '<a href="files/nested">nested/</a>',  # relative, yet it leads there from /files
+    )
+    (found,) = _response(check, "GET /files", raw, ref)
+    assert "writes its links otherwise" in found.reason
+    assert found.diagnosis[0].startswith("percent-encode each name")
+    assert any(d.startswith("write each link as an absolute path") for d in found.diagnosis)
+    assert any("plain name of the entry ('nested'), not 'nested/'" in d for d in found.diagnosis)
+    doubled = _listing('<a href="/">..</a>', '<a href="/files//a%20b.txt">a b.txt</a>',
+                       '<a href="/files/nested">nested</a>')  # fmt: skip
+    reasons = _response(check, "GET /files", doubled, ref)[0].diagnosis
+    assert reasons[0].startswith("never a doubled /")
+    assert reasons[1] == "a folder's link ends with /: '/files/nested'"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.agent.http_exchange import request_bytes
 from grader.suite import SuiteError, load_suite
 
 HEAD = """\
@@ -96,3 +97,20 @@ def test_unknown_compare_value_and_missing_data_folder(tmp_path):
     )
     assert "6:11: data folder 'www' does not exist" in found
     assert any(p.startswith("16:27: entry 2 of 'compare' must be one of status,") for p in found)
+
+
+def test_a_padded_head_is_one_get_and_a_pace_after_needs_a_pace(tmp_path):
+    found = problems(
+        tmp_path,
+        "          server: {program: httpserver}\n"
+        "          requests: [{raw: x, head_size: 9000}, {get: /x, pace_after: 10}]\n",
+    )
+    assert found == [
+        "15:22: entry 1 of 'requests': head_size pads one GET without a body, up to 1048576 bytes",
+        "15:49: entry 2 of 'requests': pace_after says when the pace begins: it needs pace",
+    ]
+
+
+def test_a_padded_head_has_the_size_asked_for() -> None:
+    head = request_bytes({"get": "/hello.txt", "head_size": 8200}, "/hello.txt")
+    assert len(head) == 8200 and head.endswith(b"aa\r\n\r\n") and head.count(b"\r\n\r\n") == 1
