@@ -134,6 +134,13 @@ class Exchange:
                 if whole:
                     break
                 raise
+            except ConnectionResetError:
+                # A server that answers and closes with some of the request unread makes its
+                # kernel reset: a response already whole is what it sent, and it is over.
+                if not whole:
+                    raise
+                eof = True
+                break
             if not chunk:
                 eof = True
                 break
