@@ -230,6 +230,10 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         },
         **{cid: ("fail", "left open on files under www/, e.g. www/files") for cid in FD_GROWTH},
     },
+    "clean-keeps-programs": {
+        "build-clean": ("fail", "are still there: add them to the clean rule's rm"),
+    },
+    "build-warns": {"build-no-warnings": ("fail", 'gcc warned: "httpserver.c:')},
     "fork-child-keeps-listener": {
         "forkserver-idle-clients": ("fail", "close the listening socket in the child"),
     },
