@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, model_validator
+from pydantic import Field, TypeAdapter, ValidationInfo, field_validator
 
 from grader.suite.base import SuiteModel
 from grader.suite.build_stimulus import BuildStimulus, Expectation
@@ -109,11 +109,13 @@ class BuildCheck(CheckBase):
     stimulus: BuildStimulus = BuildStimulus()
     expect: Expectation
 
-    @model_validator(mode="after")
-    def _command_to_clean(self) -> BuildCheck:
-        if self.expect == "programs_removed" and self.stimulus.command is None:
-            raise ValueError("expect: programs_removed needs a command, e.g. make clean")
-        return self
+    @field_validator("expect")
+    @classmethod
+    def _command_to_clean(cls, expect: str, info: ValidationInfo) -> str:
+        stimulus = info.data.get("stimulus")
+        if expect == "programs_removed" and stimulus and stimulus.command is None:
+            raise ValueError("programs_removed needs a command that removes them (make clean)")
+        return expect
 
 
 Check = Annotated[PipeCheck | SocketCheck | HttpCheck | BuildCheck, Field(discriminator="driver")]
