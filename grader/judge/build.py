@@ -60,6 +60,7 @@ def judge_build(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | Non
                 f"(rm -f {' '.join(left)})",
                 *([_failure(what, s)] if failed else []),
             ],
+            reproduce=f"{check.stimulus.command}; ls -l {' '.join(left)}",
         )
     return Verdict.PASS, None
 

@@ -71,6 +71,7 @@ def test_a_program_left_after_make_clean_is_named_with_the_fix():
     assert result.finding.diagnosis[0] == (
         "after `make clean`, `shell` is still there: add it to the clean rule's rm (rm -f shell)"
     )
+    assert result.finding.reproduce == "make clean; ls -l shell"
 
 
 def test_the_first_compiler_warning_is_quoted_and_make_s_own_are_not_warnings():

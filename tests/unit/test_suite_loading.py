@@ -697,7 +697,9 @@ def test_bad_check_id() -> None:
 
 def test_unknown_driver() -> None:
     problem = problem_at(swap("driver: pipe", "driver: carrier-pigeon"), 11, 17)
-    assert problem.message == "'driver' must be one of pipe, socket, http, build; got 'carrier-pigeon'"
+    assert problem.message == (
+        "'driver' must be one of pipe, socket, http, build; got 'carrier-pigeon'"
+    )
     assert problem.hint == "write it like: driver: pipe"
 
 
