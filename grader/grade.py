@@ -128,9 +128,9 @@ def _run_one(check, assignment, box: Sandbox, references: References, missing) -
         reference = references.observe(check, limits, box.kind)
     except SandboxError as e:
         return result_for(check, Verdict.GRADER_ERROR, Finding(f"grader error: {e}"))
-    request = agent_request(check, limits, box)
+    request = agent_request(check, limits, box, assignment.programs)
     runs = [
-        judge(check, limits, box.run_check(request, limits.wall_time), reference)
+        judge(check, limits, box.run_check(request, request["limits"]["wall_time"]), reference)
         for _ in range(check.repeat)
     ]
     return combine(check, runs)

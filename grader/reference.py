@@ -84,7 +84,8 @@ class References:
         if path and path.exists():
             return json.loads(path.read_text())
         box = self._sandbox()
-        observation = box.run_check(agent_request(check, limits, box), limits.wall_time)
+        request = agent_request(check, limits, box, self.assignment.programs)
+        observation = box.run_check(request, request["limits"]["wall_time"])
         if path and reference_trouble(check, observation) is None:
             write_atomically(path, json.dumps(observation))
         return observation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .sandbox import Sandbox
+from .sandbox.base import build_limits
 
 STALL_WINDOW = 0.25  # seconds of a motionless tree before it counts as stalled
 ADDRESS_SPACE_PER_MEMORY = 4  # where only an rlimit caps memory (the local sandbox)
@@ -12,7 +13,10 @@ def _data(spec) -> str | dict:
     return spec if isinstance(spec, str) else spec.model_dump(mode="json")
 
 
-def agent_request(check, limits, box: Sandbox) -> dict:
+def agent_request(check, limits, box: Sandbox, programs: list[str]) -> dict:
+    """What the agent runs for a check of an assignment that builds these programs."""
+    if check.driver == "build":
+        return _build(check, limits, box, programs)
     stim = check.stimulus
     request = {
         "check_id": check.id,
@@ -101,6 +105,23 @@ def _socket(check, box: Sandbox) -> dict:
         }
         part["fake_server"] = stim.fake_server.model_dump(mode="json")
     return part
+
+
+def _build(check, limits, box: Sandbox, programs: list[str]) -> dict:
+    """A build check's command, run as the build runs (its time, its output cap) on a copy
+    of the built folder; without a command, the sandbox answers with its build's own."""
+    return {
+        "check_id": check.id,
+        "driver": "build",
+        "command": check.stimulus.command,
+        "source": box.source_dir,
+        "cwd": box.workdir(),
+        "programs": list(programs),
+        "limits": build_limits(_limits(limits, box)),
+        "stall_window": None,
+        "user": box.user,
+        "cgroup": box.cgroup_limits,
+    }
 
 
 def _limits(limits, box: Sandbox) -> dict:

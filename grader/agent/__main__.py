@@ -11,12 +11,21 @@ import sys
 import time
 import traceback
 
-from . import AGENT_VERSION, http_driver, pipe_driver, setup_driver, socket_driver, tree
+from . import (
+    AGENT_VERSION,
+    build_driver,
+    http_driver,
+    pipe_driver,
+    setup_driver,
+    socket_driver,
+    tree,
+)
 
 DRIVERS = {
     "pipe": pipe_driver.run,
     "socket": socket_driver.run,
     "http": http_driver.run,
+    "build": build_driver.run,
     "setup": setup_driver.run,
     "probe": setup_driver.probe,
     "seal": setup_driver.seal,

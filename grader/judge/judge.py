@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..verdict import CheckResult, Finding, Verdict
 from . import diagnose
+from .build import build_reference_trouble, judge_build
 from .http import http_reference_trouble, judge_http
 from .outcome import code, explain, size, status, stderr_tail, verdict_of
 from .processes import on_terminal, piped_children, stdin_inherited
@@ -70,6 +71,8 @@ def _decide(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
         return _program(check, limits, s, r, check.stimulus.program)
     if check.driver == "http":
         return judge_http(check, s, r)
+    if check.driver == "build":
+        return judge_build(check, limits, s, r)
     if check.stimulus.client:
         verdict, finding = _program(
             check, limits, s["client"], r["client"], check.stimulus.client.program
@@ -103,6 +106,8 @@ def reference_trouble(check, r: dict) -> str | None:
         return r.get("error") or "no observation"
     if check.driver == "http":
         return http_reference_trouble(r)
+    if check.driver == "build":
+        return build_reference_trouble(check, r)
     if check.driver == "pipe" or check.stimulus.client:
         run = r if check.driver == "pipe" else r["client"]
         return run.get("start_error") or (None if run["ended_by"] == "exit" else run["ended_by"])

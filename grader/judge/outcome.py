@@ -69,6 +69,8 @@ def _run(check, s: dict, r: dict) -> tuple[str, dict | None, dict | None]:
     stim = check.stimulus
     if check.driver == "pipe":
         return stim.program, s, r
+    if check.driver == "build":
+        return "build", s, r
     if check.driver == "socket" and stim.client:
         return stim.client.program, s.get("client"), r.get("client")
     return stim.server.program, s.get("server"), r.get("server")

@@ -12,6 +12,8 @@ def data_text(spec) -> str:
 
 
 def describe(stimulus) -> str:
+    if hasattr(stimulus, "describe"):  # a stimulus that says itself what it does
+        return stimulus.describe()
     if hasattr(stimulus, "requests"):
         return _describe_http(stimulus)
     if not hasattr(stimulus, "program"):

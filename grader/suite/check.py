@@ -1,16 +1,18 @@
 """A graded check. `Check` is a union discriminated by `driver`, one model per driver.
 
 A new driver ("socket", "http") is a CheckBase subclass with `driver: Literal[...]` and its
-own stimulus model, added to `Check` and `CHECK_MODELS`.
+own stimulus model, added to `Check` and `CHECK_MODELS`. Drivers that run the assignment's
+programs derive from ProgramCheck, which adds what they compare and require.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter
+from pydantic import Field, TypeAdapter, ValidationInfo, field_validator
 
 from grader.suite.base import SuiteModel
+from grader.suite.build_stimulus import BuildStimulus, Expectation
 from grader.suite.fields import AnyText, CheckId, Points, PositiveCount, Text
 from grader.suite.http_stimulus import HttpStimulus
 from grader.suite.limits import Limits
@@ -20,7 +22,7 @@ from grader.suite.stimulus import PipeStimulus
 # "extension": what a handout asks beyond the course it is compatible with (hw3 beyond
 # CS162's hw-http). Such checks run only when asked for (`grader run --extensions`).
 Category = Literal[
-    "correctness", "ordering", "eof", "sigpipe", "concurrency", "hygiene", "extension"
+    "correctness", "ordering", "eof", "sigpipe", "concurrency", "hygiene", "build", "extension"
 ]
 Visibility = Literal["visible", "hidden"]
 # What is compared with the reference: a program's streams and status (the client's, for a
@@ -56,8 +58,6 @@ class CheckBase(SuiteModel):
     points: Points
     visibility: Visibility = "visible"
     category: Category
-    compare: list[Stream] = Field(default_factory=lambda: ["stdout", "exit_status"])
-    require: list[Requirement] = Field(default_factory=list)
     limits: Limits | None = None
     hint: AnyText | None = None  # the instructor's advice, shown when the check fails
     repeat: PositiveCount = 1  # run it this many times: verdicts that differ make it flaky
@@ -66,12 +66,20 @@ class CheckBase(SuiteModel):
     needs: list[CheckId] = Field(default_factory=list)
 
 
-class PipeCheck(CheckBase):
+class ProgramCheck(CheckBase):
+    """A check that runs the assignment's programs: what must equal the reference's, and
+    what more is demanded of them."""
+
+    compare: list[Stream] = Field(default_factory=lambda: ["stdout", "exit_status"])
+    require: list[Requirement] = Field(default_factory=list)
+
+
+class PipeCheck(ProgramCheck):
     driver: Literal["pipe"]
     stimulus: PipeStimulus
 
 
-class SocketCheck(CheckBase):
+class SocketCheck(ProgramCheck):
     driver: Literal["socket"]
     stimulus: SocketStimulus
     compare: list[Stream] = Field(default_factory=lambda: ["transcripts", "stdout", "exit_status"])
@@ -88,7 +96,7 @@ HttpAspect = Literal[
 ]  # fmt: skip
 
 
-class HttpCheck(CheckBase):
+class HttpCheck(ProgramCheck):
     driver: Literal["http"]
     stimulus: HttpStimulus
     compare: list[HttpAspect] = Field(  # type: ignore[assignment]
@@ -96,12 +104,30 @@ class HttpCheck(CheckBase):
     )
 
 
-Check = Annotated[PipeCheck | SocketCheck | HttpCheck, Field(discriminator="driver")]
+class BuildCheck(CheckBase):
+    """How the submission builds: its build's warnings, or what a command such as
+    `make clean` leaves. The reference must meet the same expectation."""
+
+    driver: Literal["build"]
+    stimulus: BuildStimulus = BuildStimulus()
+    expect: Expectation
+
+    @field_validator("expect")
+    @classmethod
+    def _command_to_clean(cls, expect: str, info: ValidationInfo) -> str:
+        stimulus = info.data.get("stimulus")
+        if expect == "programs_removed" and stimulus and stimulus.command is None:
+            raise ValueError("programs_removed needs a command that removes them (make clean)")
+        return expect
+
+
+Check = Annotated[PipeCheck | SocketCheck | HttpCheck | BuildCheck, Field(discriminator="driver")]
 
 CHECK_MODELS: dict[str, type[CheckBase]] = {
     "pipe": PipeCheck,
     "socket": SocketCheck,
     "http": HttpCheck,
+    "build": BuildCheck,
 }
 
 _check_adapter: TypeAdapter[Check] = TypeAdapter(Check)

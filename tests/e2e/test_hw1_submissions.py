@@ -91,6 +91,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "no-prompt": {"shell-prompt": ("fail", "stdin was a terminal in this check")},
     # The grader builds with the handout's flags: the warning make alone hides is an error.
     "makefile-without-werror": {cid: ("build-failed", "-Werror") for cid in CHECKS},
+    "clean-keeps-programs": {
+        "build-clean": ("fail", "`shell` is still there: add it to the clean rule's rm"),
+    },
     "crash": {
         cid: ("crashed", "SIGSEGV")
         for cid in (

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from grader.suite import load_suite
 from tests.support import ROOT, SUBMISSIONS, KnownBadClass, assert_fails_exactly, verdicts
+
+CHECKS = [c.id for c in load_suite(ROOT / "grading.yml").assignments["hw2"].checks]
 
 SANDBOXES = pytest.mark.parametrize("sandbox", ["local", "docker"])
 
@@ -142,6 +145,8 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "client-server-vanishes-mid-line",
         )
     },
+    # The grader builds with the handout's flags: the warning make alone hides is an error.
+    "makefile-drops-werror": {cid: ("build-failed", "-Werror") for cid in CHECKS},
     "server-binds-loopback": {
         "server-binary": ("fail", "another address than the reference's"),
     },

@@ -537,7 +537,7 @@ def test_category_not_in_list() -> None:
     problem = problem_at(swap("category: correctness", "category: speed"), 10, 19)
     assert problem.message == (
         "'category' must be one of correctness, ordering, eof, sigpipe, concurrency, hygiene,"
-        " extension; got 'speed'"
+        " build, extension; got 'speed'"
     )
     assert problem.hint == "write it like: category: correctness"
 
@@ -705,7 +705,9 @@ def test_bad_check_id() -> None:
 
 def test_unknown_driver() -> None:
     problem = problem_at(swap("driver: pipe", "driver: carrier-pigeon"), 11, 17)
-    assert problem.message == "'driver' must be one of pipe, socket, http; got 'carrier-pigeon'"
+    assert problem.message == (
+        "'driver' must be one of pipe, socket, http, build; got 'carrier-pigeon'"
+    )
     assert problem.hint == "write it like: driver: pipe"
 
 
