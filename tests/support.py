@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from grader.agent.digest import StreamDigest
 from grader.results import SubmissionResult
 from grader.suite.check import CHECK_MODELS
 
@@ -97,3 +98,27 @@ def canned_check(driver: str, stimulus: dict, **fields):
     """A check of that driver built around a stimulus, for judging canned observations."""
     base = {"id": "c", "title": "t", "points": 1, "category": "correctness", "driver": driver}
     return CHECK_MODELS[driver].model_validate({**base, "stimulus": stimulus, **fields})
+
+
+def pipe_observation(
+    stdout: bytes = b"", code: int = 0, stderr: bytes = b"", **processes: object
+) -> dict:
+    """A pipe check's canned observation of a program that ran to its end; `processes`
+    replaces fields of what the agent saw of its processes (execs, forked, ...)."""
+    return {
+        "ok": True,
+        "ended_by": "exit",
+        "exit": {"code": code, "signal": None, "signum": None},
+        "stdout": StreamDigest.of(stdout),
+        "stderr": StreamDigest.of(stderr),
+        "processes": {
+            "execs": [],
+            "zombies": [],
+            "stray": [],
+            "leaked_fds": [],
+            "sigpipe_ignored": [],
+            "max_concurrent": 1,
+            **processes,
+        },
+        "stall": None,
+    }

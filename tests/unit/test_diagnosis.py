@@ -14,7 +14,7 @@ from grader.judge.curl import reproduce
 from grader.judge.http_causes import race
 from grader.judge.stimulus import describe
 from grader.suite.limits import DEFAULT_LIMITS
-from tests.support import canned_check
+from tests.support import canned_check, pipe_observation
 
 digest = StreamDigest.of
 
@@ -30,22 +30,7 @@ def _exit(code: int) -> dict:
 
 def _run(stdout: bytes, code: int = 0, stderr: bytes = b"") -> dict:
     """A pipe check's observation of a program that ran to its end."""
-    return {
-        "ok": True,
-        "ended_by": "exit",
-        "exit": _exit(code),
-        "stdout": digest(stdout),
-        "stderr": digest(stderr),
-        "processes": {
-            "execs": [],
-            "zombies": [],
-            "stray": [],
-            "leaked_fds": [],
-            "sigpipe_ignored": [],
-            "max_concurrent": 1,
-        },
-        "stall": None,
-    }
+    return pipe_observation(stdout, code, stderr)
 
 
 def _diagnosis(check, mine: dict, ref: dict) -> list[str]:

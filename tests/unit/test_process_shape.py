@@ -4,31 +4,14 @@ and what a stdout that differs on a terminal says."""
 
 from __future__ import annotations
 
-from grader.agent.digest import StreamDigest
 from grader.judge import judge
 from grader.judge.stimulus import describe
 from grader.suite.limits import DEFAULT_LIMITS
-from tests.support import canned_check
+from tests.support import canned_check, pipe_observation
 
 
 def _run(stdout: bytes = b"", forked: list | None = None, execs: list | None = None) -> dict:
-    return {
-        "ok": True,
-        "ended_by": "exit",
-        "exit": {"code": 0, "signal": None, "signum": None},
-        "stdout": StreamDigest.of(stdout),
-        "stderr": StreamDigest.of(b""),
-        "processes": {
-            "execs": execs or [],
-            "forked": forked or [],
-            "zombies": [],
-            "stray": [],
-            "leaked_fds": [],
-            "sigpipe_ignored": [],
-            "max_concurrent": 1,
-        },
-        "stall": None,
-    }
+    return pipe_observation(stdout, execs=execs or [], forked=forked or [])
 
 
 def _child(pid: int, piped: bool = True) -> dict:
