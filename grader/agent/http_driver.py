@@ -48,7 +48,8 @@ def _run(req: dict, cwd: str, port: int) -> dict:
 
     observation: dict = {}
     try:
-        observation["server"], observation["requests"] = serve(req, cwd, port, args, talk)
+        peers = {upstream.port: "the upstream"} if upstream else {}
+        observation["server"], observation["requests"] = serve(req, cwd, port, args, talk, peers)
     finally:
         if upstream is not None:
             observation["upstream"] = upstream.stop()

@@ -4,11 +4,13 @@ form that shows the failure it is attached to."""
 
 from __future__ import annotations
 
+import re
 import shlex
 
 from ..agent.http_exchange import request_bytes
 from .streams import show
 
+SIZED = re.compile(r"/bytes/(\d+)$")  # what the grader's upstream answers with N bytes
 WAIT = 3  # seconds nc waits for a close that a correct server makes at once
 
 
@@ -19,8 +21,20 @@ def server_command(stim) -> str:
         args = [a.replace("{upstream}", "9000") for a in args]
     line = shlex.join([f"./{stim.server.program}", *args])
     if upstream:
-        return f"python3 -m http.server 9000 &  # an upstream to relay to\n{line} &"
+        return f"{_upstream_command(stim)}\n{line} &"
     return f"{line} &"
+
+
+def _upstream_command(stim) -> str:
+    """A stand-in for the grader's upstream: a folder served on port 9000, holding a file of
+    N bytes for each /bytes/N the check asks for, as the grader's upstream answers them."""
+    sizes = sorted(
+        {int(m[1]) for r in stim.requests for p in r.paths() if (m := SIZED.match(p or ""))}
+    )
+    files = "".join(f"head -c {n} /dev/urandom > upstream/bytes/{n}\n" for n in sizes)
+    made = f"mkdir -p upstream/bytes\n{files}" if sizes else ""
+    where = " --directory upstream" if sizes else ""
+    return f"{made}python3 -m http.server 9000{where} &  # an upstream to relay to"
 
 
 def printf_command(data: bytes) -> str:

@@ -134,6 +134,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "proxy-several-on-one-connection",
             "no-fd-growth-threadserver",
             "ext-proxy-half-close",
+            "proxy-reset-ends-both",
         )
     },
     "pool-workers-quit": {
@@ -159,7 +160,11 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     },
     "proxy-waits-for-client": {
         cid: ("fail", "do not wait for the client to close first")
-        for cid in ("proxy-relays-both-ways", "proxy-several-on-one-connection")
+        for cid in (
+            "proxy-relays-both-ways",
+            "proxy-several-on-one-connection",
+            "proxy-reset-ends-both",
+        )
     },
     "proxy-one-shot": {
         "proxy-relays-both-ways": ("fail", PROXY),
@@ -198,6 +203,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "proxy-relays-both-ways",
             "proxy-several-on-one-connection",
             "ext-proxy-half-close",
+            "proxy-reset-ends-both",
         )
     }
     | {
@@ -229,6 +235,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             )
         },
         **{cid: ("fail", "left open on files under www/, e.g. www/files") for cid in FD_GROWTH},
+    },
+    "proxy-leaks-upstream-on-reset": {
+        "proxy-reset-ends-both": ("fail", "e.g. the connection to the upstream"),
     },
     "fork-child-keeps-listener": {
         "forkserver-idle-clients": ("fail", "close the listening socket in the child"),
