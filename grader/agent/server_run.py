@@ -182,7 +182,7 @@ def _left_open(
     kinds: dict[str, dict] = {}
     folder = os.path.realpath(cwd)
     left = sorted(set(after.items()) - set(before.items()))
-    connections = _connections({t for _, t in left}, port, peers)
+    connections = socket_ends.connections({t for _, t in left}, port, peers)
     for _, target in left:
         kind, name = _kind(target, folder)
         name = connections.get(target, name)
@@ -191,19 +191,6 @@ def _left_open(
         if name and name not in entry["examples"] and len(entry["examples"]) < EXAMPLES:
             entry["examples"].append(name)
     return kinds
-
-
-def _connections(targets: set[str], port: int, peers: dict[int, str]) -> dict[str, str]:
-    """`socket:[INODE]` -> whose connection it is: a client's (on the server's port) or one
-    to a peer (the upstream's port). Other sockets stay unnamed."""
-    inodes = {int(t[8:-1]) for t in targets if t.startswith("socket:[")}
-    named = {}
-    for inode, (local, remote) in (socket_ends.ports(inodes) if inodes else {}).items():
-        if local == port:
-            named[f"socket:[{inode}]"] = "a client's connection"
-        elif remote in peers:
-            named[f"socket:[{inode}]"] = f"the connection to {peers[remote]}"
-    return named
 
 
 def _kind(target: str, cwd: str) -> tuple[str, str | None]:

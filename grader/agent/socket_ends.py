@@ -25,6 +25,20 @@ def ports(inodes: set[int]) -> dict[int, tuple[int, int]]:
     return found
 
 
+def connections(targets: set[str], port: int, peers: dict[int, str]) -> dict[str, str]:
+    """`socket:[INODE]` -> whose connection it is: a client's (on the server's port `port`)
+    or one to a peer the grader runs (`peers`: its port -> its name, "the upstream"). Other
+    targets are left out."""
+    inodes = {int(t[8:-1]) for t in targets if t.startswith("socket:[")}
+    named = {}
+    for inode, (local, remote) in (ports(inodes) if inodes else {}).items():
+        if local == port:
+            named[f"socket:[{inode}]"] = "a client's connection"
+        elif remote in peers:
+            named[f"socket:[{inode}]"] = f"the connection to {peers[remote]}"
+    return named
+
+
 def _port(address: str) -> int:
     """The port of `0100007F:1F40`, the tables' hexadecimal address:port."""
     return int(address.rsplit(":", 1)[1], 16)

@@ -25,9 +25,34 @@ def server_command(stim) -> str:
     return f"{line} &"
 
 
+# The early upstream's stand-in: it answers once the head is in, reading no body.
+EARLY = """python3 - <<'EOF' &  # an upstream that answers before it reads the body
+import socket
+listener = socket.create_server(("127.0.0.1", 9000))
+for option in (socket.SO_RCVBUF, socket.SO_SNDBUF):
+    listener.setsockopt(socket.SOL_SOCKET, option, 4096)
+while True:
+    c, _ = listener.accept()
+    head = b""
+    try:
+        while b"\\r\\n\\r\\n" not in head:
+            head += c.recv(65536)
+        n = int(head.split()[1].rsplit(b"/", 1)[-1] or 0) if b"/bytes/" in head else 0
+        c.sendall(b"HTTP/1.0 200 OK\\r\\nContent-Length: %d\\r\\n\\r\\n" % n + bytes(n))
+        while c.recv(65536):  # the body, once the answer is out
+            pass
+    except OSError:
+        pass
+    c.close()
+EOF"""
+
+
 def _upstream_command(stim) -> str:
     """A stand-in for the grader's upstream: a folder served on port 9000, holding a file of
-    N bytes for each /bytes/N the check asks for, as the grader's upstream answers them."""
+    N bytes for each /bytes/N the check asks for, as the grader's upstream answers them; or
+    for an early one, a server that answers before it reads the body."""
+    if stim.upstream.mode == "early":
+        return EARLY
     sizes = sorted(
         {int(m[1]) for r in stim.requests for p in r.paths() if (m := SIZED.match(p or ""))}
     )
@@ -51,7 +76,9 @@ def request_command(stim, request) -> str:
     if request.body is not None:
         size = len(request.body) if isinstance(request.body, str) else request.body.size
         make = f"head -c {size} /dev/urandom > body.bin"
-        return f"{make}\ncurl -sS -i --data-binary @body.bin {shlex.quote(url + path)}"
+        # No "Expect: 100-continue": the body goes at once, as the check sends it.
+        send = f"curl -sS -i -H 'Expect:' --data-binary @body.bin {shlex.quote(url + path)}"
+        return f"{make}\n{send}"
     if isinstance(request.get, list):
         urls = " ".join(shlex.quote(url + p) for p in request.paths())
         return f"curl -sS -i {urls}  # your proxy may keep the connection for all of them"

@@ -5,7 +5,7 @@ once, what reached the upstream through a proxy, and whether the server survived
 from __future__ import annotations
 
 from ..verdict import Finding, Verdict
-from . import http_causes
+from . import http_causes, relay_deadlock
 from .curl import reproduce
 from .outcome import verdict_of
 from .server import hygiene, server_ended, server_exited
@@ -26,7 +26,8 @@ def judge_http(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
         for f in found:
             f.reproduce = reproduce(check.stimulus, request, mine)
         problems += found
-    if "upstream" in check.compare:
+    deadlocked = any(obs.get("deadlock") for obs in s["requests"])
+    if "upstream" in check.compare and not deadlocked:  # a deadlock's upstream says no more
         problems += _upstream(check, s.get("upstream") or {}, r.get("upstream") or {})
     problems += hygiene(check, s["server"], r["server"])
     for f in problems:  # the server's own troubles: shown by the last request
@@ -49,6 +50,8 @@ def _request(check, request, mine: dict, ref: dict) -> list[Finding]:
         return [Finding(f"{name} was never sent: {mine['skipped']}")]
     if "count" in mine:
         return _many(check, name, mine, ref)
+    if mine.get("deadlock"):
+        return [relay_deadlock.finding(name, mine["deadlock"])]
     found: list[Finding] = []
     if "served_while_held" in mine:
         found += _beside_idle(check, request, name, mine, ref)

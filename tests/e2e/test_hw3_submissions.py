@@ -164,12 +164,14 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "proxy-relays-both-ways",
             "proxy-several-on-one-connection",
             "proxy-reset-ends-both",
+            "proxy-both-ways-at-once",
         )
     },
     "proxy-one-shot": {
         "proxy-relays-both-ways": ("fail", PROXY),
         "proxy-several-on-one-connection": ("fail", PROXY),
         "ext-proxy-half-close": ("fail", PROXY),
+        "proxy-both-ways-at-once": ("fail", PROXY),
     },
     # Known-bads of several independent slips, each breaking checks of its own.
     "format-and-limits": {
@@ -204,6 +206,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "proxy-several-on-one-connection",
             "ext-proxy-half-close",
             "proxy-reset-ends-both",
+            "proxy-both-ways-at-once",
         )
     }
     | {
@@ -235,6 +238,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             )
         },
         **{cid: ("fail", "left open on files under www/, e.g. www/files") for cid in FD_GROWTH},
+    },
+    "proxy-one-direction-at-a-time": {
+        "proxy-both-ways-at-once": ("fail", "deadlocked in the proxy"),
     },
     "proxy-leaks-upstream-on-reset": {
         "proxy-reset-ends-both": ("fail", "e.g. the connection to the upstream"),
