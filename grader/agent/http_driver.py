@@ -31,7 +31,7 @@ def run(req: dict) -> dict:
 
 def _run(req: dict, cwd: str, port: int) -> dict:
     wanted = req.get("upstream")
-    upstream = Upstream(wanted.get("mode", "http")) if wanted else None
+    upstream = Upstream(wanted.get("mode", "http"), wanted.get("port") or 0) if wanted else None
     early = upstream is not None and upstream.early
     values = {"port": port} | ({"upstream": upstream.port} if upstream else {})
     args = with_port(req["server"].get("args", []), **values)

@@ -11,6 +11,7 @@ from ..agent.http_exchange import request_bytes
 from .streams import show
 
 SIZED = re.compile(r"/bytes/(\d+)$")  # what the grader's upstream answers with N bytes
+UPSTREAM = 9000  # the stand-in upstream's port, unless the check fixes one
 WAIT = 3  # seconds nc waits for a close that a correct server makes at once
 
 
@@ -18,7 +19,7 @@ def server_command(stim) -> str:
     upstream = getattr(stim, "upstream", None)  # an http stimulus's; a socket one has none
     args = [a.replace("{port}", str(stim.port)) for a in stim.server.args]
     if upstream:
-        args = [a.replace("{upstream}", "9000") for a in args]
+        args = [a.replace("{upstream}", str(upstream.port or UPSTREAM)) for a in args]
     line = shlex.join([f"./{stim.server.program}", *args])
     if upstream:
         return f"{_upstream_command(stim)}\n{line} &"
@@ -59,7 +60,9 @@ def _upstream_command(stim) -> str:
     files = "".join(f"head -c {n} /dev/urandom > upstream/bytes/{n}\n" for n in sizes)
     made = f"mkdir -p upstream/bytes\n{files}" if sizes else ""
     where = " --directory upstream" if sizes else ""
-    return f"{made}python3 -m http.server 9000{where} &  # an upstream to relay to"
+    port = stim.upstream.port or UPSTREAM
+    root = "sudo " if port < 1024 else ""  # a port below 1024 is root's
+    return f"{made}{root}python3 -m http.server {port}{where} &  # an upstream to relay to"
 
 
 def printf_command(data: bytes) -> str:

@@ -94,7 +94,7 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
                 f"status {m['status']} for {where}, expected {e['status']}",
                 expected=e["status_line"],
                 actual=m["status_line"] or "no status line",
-                diagnosis=[http_causes.unreached()] if unreached else [],
+                diagnosis=[http_causes.unreached(_proxy_without_port(check))] if unreached else [],
             )
         )
     elif "status_class" in aspects and (m["status"] or 0) // 100 != (e["status"] or 0) // 100:
@@ -165,6 +165,13 @@ def _left_open(check, where: str, m: dict, e: dict) -> list[Finding]:
             diagnosis=[http_causes.left_open(_relays(check))],
         )
     ]
+
+
+def _proxy_without_port(check) -> bool:
+    """The proxy was given a host alone (--proxy HOST): the port is its default, 80."""
+    args = check.stimulus.server.args
+    return any(a == "--proxy" and n + 1 < len(args) and ":" not in args[n + 1]
+               for n, a in enumerate(args))  # fmt: skip
 
 
 def _relays(check) -> bool:

@@ -73,6 +73,8 @@ class Upstream(SuiteModel):
     body after, so a proxy must relay both ways at once."""
 
     mode: Literal["http", "early"] = "http"
+    # A fixed port (80: a proxy given no port relays there); needs the check's own_network.
+    port: Annotated[int, Field(strict=True, ge=1, le=65535)] | None = None
 
 
 class Folder(SuiteModel):

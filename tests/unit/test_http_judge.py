@@ -110,7 +110,10 @@ def test_an_error_page_of_another_type_is_told_apart_from_a_file() -> None:
 
 def test_a_502_that_ended_a_connection_of_several_requests_is_the_news() -> None:
     stimulus = {
-        "server": {"program": "threadserver", "args": ["--proxy", "localhost:{upstream}"]},
+        "server": {
+            "program": "threadserver",
+            "args": ["--proxy", "localhost:{upstream}", "--port", "{port}"],
+        },
         "upstream": {"mode": "http"},
         "requests": [{"get": ["/one", "/two"]}],
     }

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from grader.suite import SuiteError, load_suite
+from grader.suite.check import HttpCheck
 
 HEAD = """\
 assignments:
@@ -96,3 +98,18 @@ def test_unknown_compare_value_and_missing_data_folder(tmp_path):
     )
     assert "6:11: data folder 'www' does not exist" in found
     assert any(p.startswith("16:27: entry 2 of 'compare' must be one of status,") for p in found)
+
+
+def test_fixed_ports_need_the_checks_own_network() -> None:
+    base = {"id": "c", "title": "t", "points": 1, "category": "correctness", "driver": "http"}
+    upstream_80 = {
+        "server": {"program": "httpserver", "args": ["--proxy", "127.0.0.1", "--port", "{port}"]},
+        "upstream": {"mode": "http", "port": 80},
+        "requests": [{"get": "/hello"}],
+    }
+    default_port = {"server": {"program": "httpserver", "args": ["--files", "www"]}}
+    default_port["requests"] = [{"get": "/hello.txt"}]
+    for stimulus in (upstream_80, default_port):
+        with pytest.raises(ValidationError, match="own_network: true"):
+            HttpCheck.model_validate({**base, "stimulus": stimulus})
+        assert HttpCheck.model_validate({**base, "stimulus": stimulus, "own_network": True})
