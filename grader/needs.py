@@ -1,6 +1,8 @@
-"""`needs:` at grading time: checks run after the checks they need, and a check whose need
-did not pass is skipped, naming the check that fails first, instead of failing again for
-the same cause. Needs take effect among the checks that run (`-k` may leave one out)."""
+"""What a check needs to run, at grading time. `needs:`: checks run after the checks they
+need, and a check whose need did not pass is skipped, naming the check that fails first,
+instead of failing again for the same cause. Needs take effect among the checks that run
+(`-k` may leave one out). `own_network:`: a check on fixed ports runs only in a sandbox
+with a network of its own; elsewhere it is skipped and not counted."""
 
 from __future__ import annotations
 
@@ -42,6 +44,21 @@ class Blockers:
         # A grader error holds nothing back: it is the grader's failure, not the student's.
         if result.verdict not in (Verdict.PASS, Verdict.GRADER_ERROR):
             self._first[result.id] = blocker or result.id
+
+
+NO_OWN_NETWORK = (
+    "not run here: its ports are fixed, which needs a network of its own (the Docker "
+    "sandbox; this one shares the machine's); not counted"
+)
+
+
+def without_own_network(check) -> CheckResult:
+    """The result of a check on fixed ports in a sandbox that shares the machine's network
+    (the local one, Gradescope's): skipped, and out of the total (0 of 0 points), since
+    nothing the student did kept it from running."""
+    result = result_for(check, Verdict.SKIPPED, Finding(NO_OWN_NETWORK))
+    result.max_points = 0.0
+    return result
 
 
 def skipped(check, blocker: str) -> CheckResult:

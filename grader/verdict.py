@@ -53,6 +53,12 @@ class CheckResult:
         return self.max_points if self.verdict is Verdict.PASS else 0.0
 
     @property
+    def not_run_here(self) -> bool:
+        """Skipped because this sandbox cannot run it (fixed ports without a network of its
+        own): out of the total, 0 of 0 points."""
+        return self.verdict is Verdict.SKIPPED and self.max_points == 0
+
+    @property
     def reason(self) -> str:
         return self.finding.reason if self.finding else ""
 

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from . import cgroup, procfs, tree
 from .http_exchange import CONNECT_TIMEOUT, Exchange
 from .pipe_driver import prepare_workdir
+from .relay_deadlock import DeadlockWatch
 from .server_run import free_port, serve, with_port
 from .upstream import Upstream
 
@@ -29,7 +30,9 @@ def run(req: dict) -> dict:
 
 
 def _run(req: dict, cwd: str, port: int) -> dict:
-    upstream = Upstream() if req.get("upstream") else None
+    wanted = req.get("upstream")
+    upstream = Upstream(wanted.get("mode", "http"), wanted.get("port") or 0) if wanted else None
+    early = upstream is not None and upstream.early
     values = {"port": port} | ({"upstream": upstream.port} if upstream else {})
     args = with_port(req["server"].get("args", []), **values)
     timeout = float(req.get("step_timeout", 5.0))
@@ -42,13 +45,16 @@ def _run(req: dict, cwd: str, port: int) -> dict:
             if done and silent:
                 done.append({"skipped": _GiveUp.SKIPPED})  # each would wait its timeout
                 continue
-            done.append(_entry(spec, port, timeout, patience, deadline))
+            # An upstream that answers early: a relay one way at a time deadlocks, told at once.
+            watch = DeadlockWatch(server_pid, port, upstream) if early else None
+            done.append(_entry(spec, port, timeout, patience, deadline, watch))
             silent = silent and _asks(spec) and _unanswered(done[-1])
         return done
 
     observation: dict = {}
     try:
-        observation["server"], observation["requests"] = serve(req, cwd, port, args, talk)
+        peers = {upstream.port: "the upstream"} if upstream else {}
+        observation["server"], observation["requests"] = serve(req, cwd, port, args, talk, peers)
     finally:
         if upstream is not None:
             observation["upstream"] = upstream.stop()
@@ -68,7 +74,14 @@ def _unanswered(obs: dict) -> bool:
     return bool(obs.get("error")) and not obs.get("responses")
 
 
-def _entry(spec: dict, port: int, timeout: float, patience: float, deadline: float) -> dict:
+def _entry(
+    spec: dict,
+    port: int,
+    timeout: float,
+    patience: float,
+    deadline: float,
+    watch: DeadlockWatch | None = None,
+) -> dict:
     left = deadline - time.monotonic()
     if left <= 0:
         return {"skipped": "the check's time ran out first"}
@@ -77,7 +90,7 @@ def _entry(spec: dict, port: int, timeout: float, patience: float, deadline: flo
         return _while_idle(spec, port, timeout, min(patience, left), deadline)
     if int(spec.get("count", 1)) > 1:
         return _many(spec, port, timeout, deadline)
-    return Exchange(spec, port, timeout, deadline).run().to_json()
+    return Exchange(spec, port, timeout, deadline, watch).run().to_json()
 
 
 def _while_idle(spec: dict, port: int, timeout: float, patience: float, deadline: float) -> dict:

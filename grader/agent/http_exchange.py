@@ -7,7 +7,9 @@ import contextlib
 import select
 import socket
 import struct
+import threading
 import time
+from typing import Protocol
 
 from . import budget, http_response
 from .datagen import materialise
@@ -17,6 +19,20 @@ MAX_RESPONSE = 64 << 20  # more than any file of a suite: stop reading past it
 SMALL_BUFFER = 4096  # a reader that stops reading: the server's writes soon block
 LINGER = 0.5  # after a whole response, how long to wait for the server to close
 PADDING = "X-Padding: "  # the header that makes up a head_size
+CHUNK = 65536
+TICK = 0.05  # past a watched proxy: how often to look for a deadlock
+
+
+class Watch(Protocol):
+    def stuck(self, client: Exchange) -> dict | None: ...
+
+
+class Deadlock(Exception):
+    """The client, the proxy and its upstream all wait on each other: `found` says how."""
+
+    def __init__(self, found: dict) -> None:
+        super().__init__("deadlock")
+        self.found = found
 
 
 def request_bytes(spec: dict, path: str, more: bool = False) -> bytes:
@@ -48,19 +64,29 @@ def paths(spec: dict) -> list[str | None]:
 class Exchange:
     """Runs `spec` on a fresh connection to 127.0.0.1:port; `to_json` tells what happened."""
 
-    def __init__(self, spec: dict, port: int, timeout: float, deadline: float) -> None:
+    def __init__(
+        self, spec: dict, port: int, timeout: float, deadline: float, watch: Watch | None = None
+    ) -> None:
         self.spec, self.port, self.timeout = spec, port, timeout
+        self.watch = watch  # looks for a deadlock while a request body goes out
         self.deadline = deadline  # the check's own: no wait goes past it
         self.responses: list[dict] = []
         self.error: str | None = None
         self.done = False  # every response arrived whole (or the script ended as it should)
         self.started = self.finished = 0.0
         self.sock: socket.socket | None = None
+        self.out: socket.socket | None = None  # the sending end while a body goes out
+        self.size = self.sent = self.received = 0  # the request being sent, and progress
+        self.sending = False
+        self.deadlock: dict | None = None
 
     def run(self) -> Exchange:
         self.started = time.monotonic()
         try:
             self._run()
+        except Deadlock as e:
+            self.error = "deadlock: the proxy, the client and the upstream wait on each other"
+            self.deadlock = e.found
         except TimeoutError:
             if time.monotonic() >= self.deadline:
                 self.error = "the check's time ran out first"
@@ -87,11 +113,15 @@ class Exchange:
         wanted = paths(self.spec)
         for number, path in enumerate(wanted):
             last = number == len(wanted) - 1
-            self._send(request_bytes(self.spec, path or "/", more=not last))
+            data = request_bytes(self.spec, path or "/", more=not last)
+            if self.spec.get("body") is not None:
+                self._send_meanwhile(data)
+            else:
+                self._send(data)
             if self.spec.get("hang_up"):
                 self.done = True
                 return
-            if self.spec.get("half_close"):
+            if self.spec.get("half_close") and self.out is None:
                 self.sock.shutdown(socket.SHUT_WR)  # the client has said all it will say
             if self.spec.get("reset_after") is not None:
                 self._reset_after(int(self.spec["reset_after"]))
@@ -114,6 +144,51 @@ class Exchange:
             if select.select([self.sock], [], [], float(pace))[0]:
                 return  # an answer, or the end of the connection
 
+    def _send_meanwhile(self, data: bytes) -> None:
+        """A request with a body goes out on a thread of its own while the answer is read,
+        as real clients send one: a server (or a proxy's upstream) may answer before the
+        body is in, and a client that reads only once it has sent everything would
+        deadlock with it. Its own duplicate of the socket keeps its own timeout."""
+        self.size, self.sent, self.sending = len(data), 0, True
+        if self.out is not None:
+            self.out.close()  # the previous request's, on the same connection
+        self.out = self.sock.dup()
+        self.out.settimeout(self._patience())
+        out, view = self.out, memoryview(data)
+
+        def send() -> None:
+            try:
+                while self.sent < len(data):
+                    self.sent += out.send(view[self.sent : self.sent + CHUNK])
+                if self.spec.get("half_close"):
+                    out.shutdown(socket.SHUT_WR)  # all sent: the client has said it all
+            except OSError:
+                pass  # the answer, read meanwhile, tells what happened
+            finally:
+                self.sending = False
+
+        threading.Thread(target=send, daemon=True).start()
+
+    def _recv(self, whole: bool) -> bytes:
+        """The next bytes of the response. Past a watched proxy, the wait is cut in ticks,
+        each a look for a deadlock."""
+        if whole and self.sending:
+            whole = False  # answered early: the server closes once it has read the rest
+        wait = min(LINGER, self._patience()) if whole else self._patience()
+        if self.watch is None or whole:
+            self.sock.settimeout(wait)
+            return self.sock.recv(CHUNK)
+        silent_until = time.monotonic() + wait
+        while True:
+            self.sock.settimeout(min(TICK, self._patience()))
+            try:
+                return self.sock.recv(CHUNK)
+            except TimeoutError:
+                if time.monotonic() >= silent_until:
+                    raise
+                if found := self.watch.stuck(self):
+                    raise Deadlock(found) from None
+
     def _response(self, path: str | None, framed: bool) -> dict:
         """Read one response: to end of file, or (`framed`, another request follows on this
         connection) to the end its Content-Length announces."""
@@ -127,9 +202,8 @@ class Exchange:
             if framed and whole:
                 break
             # Whole, yet open: a proxy keeps the connection; bytes past the end would show.
-            self.sock.settimeout(min(LINGER, self._patience()) if whole else self._patience())
             try:
-                chunk = self.sock.recv(65536)
+                chunk = self._recv(whole)
             except TimeoutError:
                 if whole:
                     break
@@ -146,6 +220,7 @@ class Exchange:
                 break
             if not budget.take(len(chunk)):
                 break  # every response of the check together: the agent keeps no more
+            self.received += len(chunk)
             data += chunk
         observed = http_response.parse(bytes(data), path, eof)
         observed["received"] = len(data)
@@ -174,15 +249,20 @@ class Exchange:
         return min(self.timeout, left)
 
     def close(self) -> None:
+        if self.out is not None:  # first: the connection ends only with its last descriptor
+            with contextlib.suppress(OSError):
+                self.out.close()
+            self.out = None
         if self.sock is not None:
             with contextlib.suppress(OSError):
                 self.sock.close()
             self.sock = None
 
     def to_json(self) -> dict:
-        return {
+        done = {
             "responses": self.responses,
             "error": self.error,
             "done": self.done,
             "seconds": round(self.finished - self.started, 3),
         }
+        return done | ({"deadlock": self.deadlock} if self.deadlock else {})

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 # Numbers of the syscalls whose first argument is the descriptor a blocked process waits on.
 _SYSCALLS = {
-    "x86_64": {0: "read", 1: "write", 19: "readv", 20: "writev"},
-    "aarch64": {63: "read", 64: "write", 65: "readv", 66: "writev"},
+    "x86_64": {0: "read", 1: "write", 19: "readv", 20: "writev", 44: "sendto", 45: "recvfrom"},
+    "aarch64": {63: "read", 64: "write", 65: "readv", 66: "writev", 206: "sendto", 207: "recvfrom"},
 }.get(platform.machine(), {})
 
 SIGPIPE_BIT = 1 << (13 - 1)
@@ -213,9 +213,22 @@ def _ignored_mask(pid: int) -> int:
 
 def blocked_fd(pid: int) -> int | None:
     """The descriptor a process blocked in read/write waits on, if the kernel tells."""
-    parts = (_read(f"/proc/{pid}/syscall") or "").split()
-    if len(parts) < 2 or not parts[0].isdigit():
-        return None  # "running", or no permission
-    if int(parts[0]) in _SYSCALLS:
-        return int(parts[1], 16)
-    return None
+    call = _blocked_call(f"/proc/{pid}/syscall")
+    return call[1] if call else None
+
+
+def blocked_calls(pid: int) -> list[tuple[str, int]]:
+    """For each thread of the process blocked in read/write (send, recv): the call and the
+    descriptor it waits on."""
+    try:
+        tids = sorted(os.listdir(f"/proc/{pid}/task"), key=int)
+    except OSError:
+        return []
+    return [c for tid in tids if (c := _blocked_call(f"/proc/{pid}/task/{tid}/syscall"))]
+
+
+def _blocked_call(path: str) -> tuple[str, int] | None:
+    parts = (_read(path) or "").split()
+    if len(parts) < 2 or not parts[0].isdigit() or int(parts[0]) not in _SYSCALLS:
+        return None  # "running", another call, or no permission
+    return _SYSCALLS[int(parts[0])], int(parts[1], 16)

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from . import listeners, procfs, tree
+from . import listeners, procfs, socket_ends, tree
 from .digest import StreamDigest
 from .pipe_driver import TICK, spawn, start_error
 from .watcher import TreeWatcher
@@ -32,7 +32,11 @@ EXAMPLES = 3  # files named for the descriptors left open; the rest are counted
 Talk = Callable[[int, float, int], list[dict]]
 
 
-def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[dict, list[dict]]:
+def serve(
+    req: dict, cwd: str, port: int, args: list[str], talk: Talk, peers: dict[int, str] | None = None
+) -> tuple[dict, list[dict]]:
+    """`peers`: ports the grader listens on, by name ({upstream port: "the upstream"}), to
+    name the connections to them that the server leaves open."""
     program = req["server"]["program"]
     try:
         proc = spawn(req, program, args, cwd, subprocess.DEVNULL)
@@ -65,7 +69,7 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
         server["sigpipe_ignored"] = running and procfs.sigpipe_ignored(proc.pid)
         after = procfs.fd_targets(proc.pid) if running else {}
         server["fds_after"] = len(after) if running else None
-        server["fds_left"] = _left_open(before, after, cwd)
+        server["fds_left"] = _left_open(before, after, cwd, port, peers or {})
         server["zombies"] = watcher.zombies()
         server["live"] = len(watcher.live)  # processes of its tree still running, itself too
     status = proc.poll()
@@ -169,13 +173,19 @@ def _settle(watcher: TreeWatcher, proc: subprocess.Popen) -> None:
         time.sleep(TICK)
 
 
-def _left_open(before: dict[int, str], after: dict[int, str], cwd: str) -> dict[str, dict]:
+def _left_open(
+    before: dict[int, str], after: dict[int, str], cwd: str, port: int, peers: dict[int, str]
+) -> dict[str, dict]:
     """The descriptors opened while the clients came and still open, by what they point at
-    (socket, pipe, file, other): how many of each, and the first few files by name."""
+    (socket, pipe, file, other): how many of each, and the first few by name (a file's
+    path; a socket's connection: a client's, or one to a peer the grader runs)."""
     kinds: dict[str, dict] = {}
     folder = os.path.realpath(cwd)
-    for _, target in sorted(set(after.items()) - set(before.items())):
+    left = sorted(set(after.items()) - set(before.items()))
+    connections = socket_ends.connections({t for _, t in left}, port, peers)
+    for _, target in left:
         kind, name = _kind(target, folder)
+        name = connections.get(target, name)
         entry = kinds.setdefault(kind, {"count": 0, "examples": []})
         entry["count"] += 1
         if name and name not in entry["examples"] and len(entry["examples"]) < EXAMPLES:

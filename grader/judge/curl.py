@@ -4,11 +4,14 @@ form that shows the failure it is attached to."""
 
 from __future__ import annotations
 
+import re
 import shlex
 
 from ..agent.http_exchange import PADDING, request_bytes
 from .streams import show
 
+SIZED = re.compile(r"/bytes/(\d+)$")  # what the grader's upstream answers with N bytes
+UPSTREAM = 9000  # the stand-in upstream's port, unless the check fixes one
 WAIT = 3  # seconds nc waits for a close that a correct server makes at once
 
 
@@ -16,11 +19,50 @@ def server_command(stim) -> str:
     upstream = getattr(stim, "upstream", None)  # an http stimulus's; a socket one has none
     args = [a.replace("{port}", str(stim.port)) for a in stim.server.args]
     if upstream:
-        args = [a.replace("{upstream}", "9000") for a in args]
+        args = [a.replace("{upstream}", str(upstream.port or UPSTREAM)) for a in args]
     line = shlex.join([f"./{stim.server.program}", *args])
     if upstream:
-        return f"python3 -m http.server 9000 &  # an upstream to relay to\n{line} &"
+        return f"{_upstream_command(stim)}\n{line} &"
     return f"{line} &"
+
+
+# The early upstream's stand-in: it answers once the head is in, reading no body.
+EARLY = """python3 - <<'EOF' &  # an upstream that answers before it reads the body
+import socket
+listener = socket.create_server(("127.0.0.1", 9000))
+for option in (socket.SO_RCVBUF, socket.SO_SNDBUF):
+    listener.setsockopt(socket.SOL_SOCKET, option, 4096)
+while True:
+    c, _ = listener.accept()
+    head = b""
+    try:
+        while b"\\r\\n\\r\\n" not in head:
+            head += c.recv(65536)
+        n = int(head.split()[1].rsplit(b"/", 1)[-1] or 0) if b"/bytes/" in head else 0
+        c.sendall(b"HTTP/1.0 200 OK\\r\\nContent-Length: %d\\r\\n\\r\\n" % n + bytes(n))
+        while c.recv(65536):  # the body, once the answer is out
+            pass
+    except OSError:
+        pass
+    c.close()
+EOF"""
+
+
+def _upstream_command(stim) -> str:
+    """A stand-in for the grader's upstream: a folder served on port 9000, holding a file of
+    N bytes for each /bytes/N the check asks for, as the grader's upstream answers them; or
+    for an early one, a server that answers before it reads the body."""
+    if stim.upstream.mode == "early":
+        return EARLY
+    sizes = sorted(
+        {int(m[1]) for r in stim.requests for p in r.paths() if (m := SIZED.match(p or ""))}
+    )
+    files = "".join(f"head -c {n} /dev/urandom > upstream/bytes/{n}\n" for n in sizes)
+    made = f"mkdir -p upstream/bytes\n{files}" if sizes else ""
+    where = " --directory upstream" if sizes else ""
+    port = stim.upstream.port or UPSTREAM
+    root = "sudo " if port < 1024 else ""  # a port below 1024 is root's
+    return f"{made}{root}python3 -m http.server {port}{where} &  # an upstream to relay to"
 
 
 def printf_command(data: bytes) -> str:
@@ -37,7 +79,9 @@ def request_command(stim, request) -> str:
     if request.body is not None:
         size = len(request.body) if isinstance(request.body, str) else request.body.size
         make = f"head -c {size} /dev/urandom > body.bin"
-        return f"{make}\ncurl -sS -i --data-binary @body.bin {shlex.quote(url + path)}"
+        # No "Expect: 100-continue": the body goes at once, as the check sends it.
+        send = f"curl -sS -i -H 'Expect:' --data-binary @body.bin {shlex.quote(url + path)}"
+        return f"{make}\n{send}"
     if isinstance(request.get, list):
         urls = " ".join(shlex.quote(url + p) for p in request.paths())
         return f"curl -sS -i {urls}  # your proxy may keep the connection for all of them"

@@ -318,13 +318,21 @@ def fds_left(grew: int, left: dict[str, dict]) -> list[str]:
 
 
 def _left_open(kind: str, count: int, examples: list[str]) -> str:
-    if kind == "socket":
-        return (
-            f"{count} descriptor(s) left open on sockets: they stay open for connections that "
-            "are over; close each connection's socket when done, and in the parent right "
-            "after fork"
-        )
     named = ", ".join(examples)
+    if kind == "socket" and "the connection to the upstream" in examples:
+        return (
+            f"{count} descriptor(s) left open on sockets, e.g. {named}: the relay ended (a "
+            "side failed: the client reset) and the upstream connection was never closed; "
+            "an error on either side ends both: close the upstream socket on every path out "
+            "of the relay, not only when upstream closes first"
+        )
+    if kind == "socket":
+        e_g = f", e.g. {named}" if examples else ""
+        return (
+            f"{count} descriptor(s) left open on sockets{e_g}: they stay open for connections "
+            "that are over; close each connection's socket when done, and in the parent "
+            "right after fork"
+        )
     if kind == "file":
         folders = {e.split("/", 1)[0] for e in examples if "/" in e and not e.startswith("/")}
         under = f" under {folders.pop()}/" if len(folders) == 1 else ""

@@ -5,7 +5,7 @@ once, what reached the upstream through a proxy, and whether the server survived
 from __future__ import annotations
 
 from ..verdict import Finding, Verdict
-from . import http_causes, listing_links
+from . import http_causes, listing_links, relay_deadlock
 from .curl import reproduce
 from .outcome import verdict_of
 from .server import hygiene, server_ended, server_exited
@@ -26,7 +26,8 @@ def judge_http(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
         for f in found:
             f.reproduce = reproduce(check.stimulus, request, mine)
         problems += found
-    if "upstream" in check.compare:
+    deadlocked = any(obs.get("deadlock") for obs in s["requests"])
+    if "upstream" in check.compare and not deadlocked:  # a deadlock's upstream says no more
         problems += _upstream(check, s.get("upstream") or {}, r.get("upstream") or {})
     problems += hygiene(check, s["server"], r["server"])
     for f in problems:  # the server's own troubles: shown by the last request
@@ -49,6 +50,8 @@ def _request(check, request, mine: dict, ref: dict) -> list[Finding]:
         return [Finding(f"{name} was never sent: {mine['skipped']}")]
     if "count" in mine:
         return _many(check, name, mine, ref)
+    if mine.get("deadlock"):
+        return [relay_deadlock.finding(name, mine["deadlock"])]
     found: list[Finding] = []
     if "served_while_held" in mine:
         found += _beside_idle(check, request, name, mine, ref)
@@ -91,7 +94,7 @@ def _response(check, where: str, m: dict, e: dict) -> list[Finding]:
                 f"status {m['status']} for {where}, expected {e['status']}",
                 expected=e["status_line"],
                 actual=m["status_line"] or "no status line",
-                diagnosis=[http_causes.unreached()] if unreached else [],
+                diagnosis=[http_causes.unreached(_proxy_without_port(check))] if unreached else [],
             )
         )
     elif "status_class" in aspects and (m["status"] or 0) // 100 != (e["status"] or 0) // 100:
@@ -170,6 +173,13 @@ def _left_open(check, where: str, m: dict, e: dict) -> list[Finding]:
             diagnosis=[http_causes.left_open(_relays(check))],
         )
     ]
+
+
+def _proxy_without_port(check) -> bool:
+    """The proxy was given a host alone (--proxy HOST): the port is its default, 80."""
+    args = check.stimulus.server.args
+    return any(a == "--proxy" and n + 1 < len(args) and ":" not in args[n + 1]
+               for n, a in enumerate(args))  # fmt: skip
 
 
 def _relays(check) -> bool:

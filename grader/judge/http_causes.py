@@ -184,7 +184,12 @@ def not_sequential(program: str) -> str:
     )
 
 
-def unreached() -> str:
+def unreached(no_port: bool = False) -> str:
+    if no_port:
+        return (
+            "the proxy answered 502, yet its upstream was listening on port 80: --proxy HOST "
+            "without :PORT means port 80; give getaddrinfo() the service \"80\" then"
+        )
     return (
         "the proxy answered 502, yet its upstream was listening at the --proxy HOST:PORT "
         "given. Resolve them with getaddrinfo() (a host name such as localhost too, not "

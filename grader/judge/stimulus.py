@@ -87,7 +87,9 @@ def label(request) -> str:
 def _describe_http(stim) -> str:
     parts = [f"./{stim.server.program} " + " ".join(stim.server.args)]
     if stim.upstream:
-        parts.append("the grader's upstream HTTP server behind it")
+        on = f" on port {stim.upstream.port}" if stim.upstream.port else ""
+        early = ", answering before it reads a body" if stim.upstream.mode == "early" else ""
+        parts.append(f"the grader's upstream HTTP server behind it{on}{early}")
     for r in stim.requests:
         text = label(r)
         if r.concurrency > 1:

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    StrictBool,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from grader.suite.base import SuiteModel
 from grader.suite.build_stimulus import BuildStimulus, Expectation
@@ -64,6 +71,9 @@ class CheckBase(SuiteModel):
     # Checks of the same assignment that must pass first: while one of them does not, this
     # one is skipped (reported as such, no points) instead of failing for the same cause.
     needs: list[CheckId] = Field(default_factory=list)
+    # Fixed ports (a server's default port, an upstream on port 80): only a sandbox with a
+    # network of its own (Docker) runs it; elsewhere it is skipped, and not counted.
+    own_network: StrictBool = False
 
 
 class ProgramCheck(CheckBase):
@@ -102,6 +112,20 @@ class HttpCheck(ProgramCheck):
     compare: list[HttpAspect] = Field(  # type: ignore[assignment]
         default_factory=lambda: ["status", "content_type", "content_length", "body"]
     )
+
+    @model_validator(mode="after")
+    def _fixed_ports_need_own_network(self) -> HttpCheck:
+        stim = self.stimulus
+        if self.own_network:
+            return self
+        if stim.upstream is not None and stim.upstream.port is not None:
+            raise ValueError("an upstream on a fixed port needs `own_network: true`")
+        if not any("{port}" in a for a in stim.server.args):
+            raise ValueError(
+                "a server not given {port} listens on its own default port: that needs "
+                "`own_network: true` (and `port:` set to that default)"
+            )
+        return self
 
 
 class BuildCheck(CheckBase):

@@ -80,9 +80,12 @@ class HttpServer(SuiteModel):
 class Upstream(SuiteModel):
     """A server inside the sandbox, on port {upstream}, for a proxy to relay to: it answers
     GET /bytes/N with N bytes, anything else with a line naming the request, and keeps each
-    connection open for more."""
+    connection open for more. `early`: it answers as soon as the head is in and reads the
+    body after, so a proxy must relay both ways at once."""
 
-    mode: Literal["http"] = "http"
+    mode: Literal["http", "early"] = "http"
+    # A fixed port (80: a proxy given no port relays there); needs the check's own_network.
+    port: Annotated[int, Field(strict=True, ge=1, le=65535)] | None = None
 
 
 class Folder(SuiteModel):

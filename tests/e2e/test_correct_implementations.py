@@ -48,6 +48,11 @@ def graded(graders, suite, tmp_path_factory):
 def test_passes_every_default_check(assignment, name, sandbox, graded, suite):
     result = graded(assignment, sandbox)[name]
     default = {c.id for c in suite.assignments[assignment].checks_to_run()}
-    failed = {c.id: (str(c.verdict), c.finding and c.finding.reason) for c in result.checks}
+    # A check on fixed ports is not run in the local sandbox (skipped, not counted).
+    failed = {
+        c.id: (str(c.verdict), c.finding and c.finding.reason)
+        for c in result.checks
+        if not (c.not_run_here and sandbox == "local")
+    }
     assert {cid for cid, (verdict, _) in failed.items() if verdict != "pass"} == set(), failed
     assert {c.id for c in result.checks} == default

@@ -4,6 +4,7 @@ and the cause named is the one the observation shows."""
 from __future__ import annotations
 
 import os
+import socket
 
 from grader.agent import procfs
 from grader.agent.digest import StreamDigest
@@ -296,11 +297,34 @@ def test_the_agent_names_the_files_a_server_left_open(tmp_path):
     before = procfs.fd_targets(os.getpid())
     files = [open(tmp_path / "www" / "hello.txt") for _ in range(4)]  # noqa: SIM115
     try:
-        left = _left_open(before, procfs.fd_targets(os.getpid()), str(tmp_path))
+        left = _left_open(before, procfs.fd_targets(os.getpid()), str(tmp_path), 0, {})
     finally:
         for f in files:
             f.close()
     assert left == {"file": {"count": 4, "examples": ["www/hello.txt"]}}
+
+
+def test_the_agent_names_the_connections_a_proxy_left_open(tmp_path):
+    """Real sockets: one a client's connection to the server's port, one the server's own
+    connection to the upstream, one to somewhere else (left unnamed)."""
+    listeners = [socket.create_server(("127.0.0.1", 0)) for _ in range(3)]
+    server, upstream, other = (s.getsockname()[1] for s in listeners)
+    before = procfs.fd_targets(os.getpid())
+    clients = [socket.create_connection(("127.0.0.1", p)) for p in (server, upstream, other)]
+    accepted = listeners[0].accept()[0]  # the server's end of the client's connection
+    try:
+        after = procfs.fd_targets(os.getpid())
+        # The server's side: the accepted socket, and its own connections out.
+        mine = {fd: t for fd, t in after.items() if fd != clients[0].fileno()}
+        left = _left_open(before, mine, str(tmp_path), server, {upstream: "the upstream"})
+    finally:
+        for s in [*clients, accepted, *listeners]:
+            s.close()
+    assert left["socket"]["count"] == 3
+    assert sorted(left["socket"]["examples"]) == [
+        "a client's connection",
+        "the connection to the upstream",
+    ]
 
 
 def test_files_left_open_are_named_with_their_folder_and_the_fix():
@@ -309,6 +333,13 @@ def test_files_left_open_are_named_with_their_folder_and_the_fix():
         "12 descriptor(s) left open on files under www/, e.g. www/hello.txt, "
         "www/docs/guide.txt: close the file after sending it, on every path (errors included)"
     ]
+
+
+def test_upstream_sockets_left_open_say_that_an_error_ends_both_sides():
+    left = {"socket": {"count": 1, "examples": ["the connection to the upstream"]}}
+    (cause,) = diagnose.fds_left(1, left)
+    assert "e.g. the connection to the upstream" in cause
+    assert "an error on either side ends both" in cause
 
 
 def test_sockets_left_open_are_the_connections_to_close():

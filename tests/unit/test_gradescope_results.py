@@ -8,10 +8,11 @@ import pytest
 
 from grader.export import gradescope_run
 from grader.export.upload_folder import NotOneSubmission, submission_folder
+from grader.needs import without_own_network
 from grader.report.gradescope import gradescope
 from grader.results import BuildSummary, SubmissionResult
 from grader.verdict import CheckResult, Finding, Verdict
-from tests.support import PIPEMSG_TINY, hw1_suite
+from tests.support import PIPEMSG_TINY, canned_check, hw1_suite
 
 SECRET = "the hidden stimulus"
 CHECK = PIPEMSG_TINY
@@ -92,3 +93,21 @@ def test_whatever_fails_run_autograder_leaves_one_results_json(tmp_path, monkeyp
     doc = json.loads(results.read_text())
     assert (doc["score"], doc["tests"]) == (0, []) and "not your grade" in doc["output"]
     assert "the grader's own bug" in capsys.readouterr().out  # for the staff alone
+
+
+def test_a_check_on_fixed_ports_outside_docker_is_skipped_and_not_counted():
+    """The bundle grades in the local sandbox, which shares Gradescope's network."""
+    fixed = canned_check(
+        "http",
+        {
+            "server": {"program": "httpserver", "args": ["--files", "www"]},
+            "port": 8000,
+            "requests": [{"get": "/hello.txt"}],
+        },
+        own_network=True,
+    )
+    skipped = without_own_network(fixed)
+    doc = json.loads(gradescope(result(check("a", Verdict.PASS), skipped)))
+    _, b = doc["tests"]
+    assert (doc["score"], b["score"], b["max_score"]) == (2, 0, 0)
+    assert "(not counted)" in b["name"] and "network of its own" in b["output"]

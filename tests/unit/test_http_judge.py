@@ -110,7 +110,10 @@ def test_an_error_page_of_another_type_is_told_apart_from_a_file() -> None:
 
 def test_a_502_that_ended_a_connection_of_several_requests_is_the_news() -> None:
     stimulus = {
-        "server": {"program": "threadserver", "args": ["--proxy", "localhost:{upstream}"]},
+        "server": {
+            "program": "threadserver",
+            "args": ["--proxy", "localhost:{upstream}", "--port", "{port}"],
+        },
         "upstream": {"mode": "http"},
         "requests": [{"get": ["/one", "/two"]}],
     }
@@ -176,3 +179,29 @@ def test_links_as_written_follow_the_rules_not_the_references_bytes() -> None:
     reasons = _response(check, "GET /files", doubled, ref)[0].diagnosis
     assert reasons[0].startswith("never a doubled /")
     assert reasons[1] == "a folder's link ends with /: '/files/nested'"
+
+
+def test_a_proxy_deadlocked_writing_the_body_upstream_is_told_to_relay_both_ways() -> None:
+    check = canned_check(
+        "http",
+        {
+            "server": {"program": "httpserver"},
+            "upstream": {"mode": "early"},
+            "requests": [{"get": "/bytes/100", "body": "x"}],
+        },
+    )
+    found = {
+        "client": {"sent": 900, "size": 1000, "received": 64},
+        "upstream": {"answer": 5000, "sent": 300, "body": 950, "read": 10},
+        "proxy": [
+            {"pid": 7, "comm": "httpserver", "call": "write", "fd": 5}
+            | {"on": "the connection to the upstream"}
+        ],
+    }
+    mine = {"responses": [], "error": "deadlock", "done": False, "deadlock": found}
+    ref = {"responses": [], "error": None, "done": True}
+    (f,) = _request(check, check.stimulus.requests[0], mine, ref)
+    assert "deadlocked in the proxy" in f.reason
+    assert "blocked in write() on fd 5, the connection to the upstream" in f.actual
+    assert "blocked writing the request body to the upstream" in f.diagnosis[0]
+    assert "poll() both sockets" in f.diagnosis[0]

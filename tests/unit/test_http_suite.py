@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from grader.agent.http_exchange import request_bytes
 from grader.suite import SuiteError, load_suite
+from grader.suite.check import HttpCheck
 
 HEAD = """\
 assignments:
@@ -114,3 +116,18 @@ def test_a_padded_head_is_one_get_and_a_pace_after_needs_a_pace(tmp_path):
 def test_a_padded_head_has_the_size_asked_for() -> None:
     head = request_bytes({"get": "/hello.txt", "head_size": 8200}, "/hello.txt")
     assert len(head) == 8200 and head.endswith(b"aa\r\n\r\n") and head.count(b"\r\n\r\n") == 1
+
+
+def test_fixed_ports_need_the_checks_own_network() -> None:
+    base = {"id": "c", "title": "t", "points": 1, "category": "correctness", "driver": "http"}
+    upstream_80 = {
+        "server": {"program": "httpserver", "args": ["--proxy", "127.0.0.1", "--port", "{port}"]},
+        "upstream": {"mode": "http", "port": 80},
+        "requests": [{"get": "/hello"}],
+    }
+    default_port = {"server": {"program": "httpserver", "args": ["--files", "www"]}}
+    default_port["requests"] = [{"get": "/hello.txt"}]
+    for stimulus in (upstream_80, default_port):
+        with pytest.raises(ValidationError, match="own_network: true"):
+            HttpCheck.model_validate({**base, "stimulus": stimulus})
+        assert HttpCheck.model_validate({**base, "stimulus": stimulus, "own_network": True})
