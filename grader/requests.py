@@ -73,6 +73,7 @@ def _http(check, box: Sandbox) -> dict:
         "make": {name: _data(kind) for name, kind in stim.make.items()},
         "step_timeout": stim.step_timeout,
         "patience": stim.patience,
+        "time_wait": stim.time_wait,
         "server": {"program": box.program_path(stim.server.program), "args": stim.server.args},
         "upstream": stim.upstream.model_dump(mode="json") if stim.upstream else None,
         "requests": [r.model_dump(mode="json", exclude_defaults=True) for r in stim.requests],

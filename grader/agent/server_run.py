@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from . import listeners, procfs, tree
+from . import listeners, ports, procfs, tree
 from .digest import StreamDigest
 from .pipe_driver import TICK, spawn, start_error
 from .watcher import TreeWatcher
@@ -34,6 +34,8 @@ Talk = Callable[[int, float, int], list[dict]]
 
 def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[dict, list[dict]]:
     program = req["server"]["program"]
+    if req.get("time_wait"):
+        ports.leave_time_wait(port)
     try:
         proc = spawn(req, program, args, cwd, subprocess.DEVNULL)
     except OSError as e:

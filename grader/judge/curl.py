@@ -20,6 +20,10 @@ def server_command(stim) -> str:
     line = shlex.join([f"./{stim.server.program}", *args])
     if upstream:
         return f"python3 -m http.server 9000 &  # an upstream to relay to\n{line} &"
+    if getattr(stim, "time_wait", False):
+        # The server closes the connection first: its side of it waits in TIME_WAIT.
+        first = f"sleep 0.5; curl -sS -o /dev/null http://localhost:{stim.port}/; kill $!"
+        return f"{line} &\n{first}\n{line} &  # again at once, on the same port"
     return f"{line} &"
 
 

@@ -233,6 +233,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "fork-child-keeps-listener": {
         "forkserver-idle-clients": ("fail", "close the listening socket in the child"),
     },
+    "no-reuseaddr": {"restart-same-port": ("fail", "set SO_REUSEADDR on the listening socket")},
 }
 
 
