@@ -63,6 +63,7 @@ def _watching(check) -> dict:
         "measure": bool({"children_reaped", "no_fd_growth", "children_exit"} & need),
         "watch_listener": "children_close_listener" in need,
         "idle_window": IDLE_WINDOW if "no_busy_wait" in need else None,
+        "threads_at_start": "threads_at_start" in need,
     }
 
 

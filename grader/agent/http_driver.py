@@ -121,7 +121,7 @@ def _release(held: list[socket.socket]) -> None:
 def _shape() -> dict:
     """Processes and threads in the server's tree right now (zombies not counted)."""
     live = [p for p in procfs.descendants(os.getpid()) if not p.zombie]
-    return {"processes": len(live), "threads": sum(max(1, len(p.waits)) for p in live)}
+    return {"processes": len(live), "threads": procfs.threads(live)}
 
 
 class _GiveUp:

@@ -133,6 +133,12 @@ def descendants(root: int) -> list[Proc]:
     return found
 
 
+def threads(procs: list[Proc]) -> int:
+    """The threads of these processes (a zombie's count as none, a process without a task
+    list as one)."""
+    return sum(max(1, len(p.waits)) for p in procs if not p.zombie)
+
+
 def io_counters(pid: int) -> tuple[int, int] | None:
     text = _read(f"/proc/{pid}/io")
     if text is None:

@@ -50,6 +50,10 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
             {k: s[k] for k in ("family", "address", "backlog")} for s in listening
         ]
         watcher = TreeWatcher(os.getpid(), proc.pid, SETTLED)
+        if req.get("threads_at_start"):
+            # Threads made after listen() (a pool) are there once the tree goes quiet.
+            _settle(watcher, proc)
+            server["threads_at_start"] = procfs.threads(watcher.live)
         measure = req.get("measure", False)  # descriptors and zombies: worth two idle waits
         before = procfs.fd_targets(proc.pid)
         server["fds_before"] = len(before)

@@ -113,3 +113,13 @@ def descriptors(stim) -> str:
         f"{requests}\n"
         "ls -l /proc/$server/fd  # after: every descriptor still open, and what it points at"
     )
+
+
+def threads(stim) -> str:
+    """The server's threads counted before anyone connects, and again after a request."""
+    return (
+        f"{server_command(stim)}\nserver=$!\n"
+        "sleep 0.5; ls /proc/$server/task | wc -l  # threads before any connection\n"
+        f"{request_command(stim, stim.requests[0])}\n"
+        "ls /proc/$server/task | wc -l  # after one: a pool made at startup has not grown"
+    )

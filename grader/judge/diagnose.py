@@ -486,6 +486,14 @@ def listens_elsewhere(what: str) -> str:
     return "Pass listen() the backlog the handout gives."
 
 
+def pool_made_late(mine: int, theirs: int) -> str:
+    return (
+        f"{theirs - mine} thread(s) missing before the first connection: create every worker "
+        "of the pool at startup, all N of them (pthread_create in a loop in "
+        "init_thread_pool(), called before the accept loop), not as connections arrive"
+    )
+
+
 def busy_waiting() -> str:
     return (
         "a thread that loops until there is work burns a CPU while the server is idle: wait "

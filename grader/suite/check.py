@@ -41,6 +41,7 @@ Requirement = Literal[
     "children_close_listener",  # no child of a server holds its listening socket
     "server_ignores_sigpipe",  # the server ignores SIGPIPE, so its children inherit it
     "no_busy_wait",  # once its clients are gone, no thread of the server runs (polls a queue)
+    "threads_at_start",  # before its first connection, the reference's threads (a pool's N)
     "listen_address",  # the server listens on the reference's family and address (0.0.0.0)
     "listen_backlog",  # ... with the reference's listen() backlog
 ]

@@ -234,6 +234,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "forkserver-idle-clients": ("fail", "close the listening socket in the child"),
     },
     "no-reuseaddr": {"restart-same-port": ("fail", "set SO_REUSEADDR on the listening socket")},
+    "pool-lazy-workers": {
+        "poolserver-workers-at-start": ("fail", "create every worker of the pool at startup"),
+    },
 }
 
 
