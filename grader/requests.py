@@ -64,6 +64,7 @@ def _watching(check) -> dict:
         "watch_listener": "children_close_listener" in need,
         "idle_window": IDLE_WINDOW if "no_busy_wait" in need else None,
         "threads_at_start": "threads_at_start" in need,
+        "memory": "no_memory_growth" in need,
     }
 
 

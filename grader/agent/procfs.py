@@ -198,6 +198,15 @@ def _fd_mode(pid: int, fd: str) -> str:
     return "rw"
 
 
+def anon_kib(pid: int) -> int:
+    """The process's resident anonymous memory (heap, stacks, private mappings), in KiB:
+    what a leak grows. Files it has mapped or read (page cache) are not counted."""
+    for line in (_read(f"/proc/{pid}/status") or "").splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1])
+    return 0
+
+
 def sigpipe_ignored(pid: int) -> bool:
     return bool(_ignored_mask(pid) & SIGPIPE_BIT)
 

@@ -123,3 +123,14 @@ def threads(stim) -> str:
         f"{request_command(stim, stim.requests[0])}\n"
         "ls /proc/$server/task | wc -l  # after one: a pool made at startup has not grown"
     )
+
+
+def memory_growth(stim) -> str:
+    """The server's resident anonymous memory after the first requests and after the rest."""
+    weigh = "grep RssAnon /proc/$server/status"
+    first, *rest = (request_command(stim, r) for r in stim.requests)
+    rest_lines = "\n".join(rest)
+    return (
+        f"{server_command(stim)}\nserver=$!\n{first}\n{weigh}  # after the first requests\n"
+        f"{rest_lines}\n{weigh}  # after the rest: about the same"
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter
+from pydantic import Field, TypeAdapter, model_validator
 
 from grader.suite.base import SuiteModel
 from grader.suite.fields import AnyText, CheckId, Points, PositiveCount, Text
@@ -42,6 +42,7 @@ Requirement = Literal[
     "server_ignores_sigpipe",  # the server ignores SIGPIPE, so its children inherit it
     "no_busy_wait",  # once its clients are gone, no thread of the server runs (polls a queue)
     "threads_at_start",  # before its first connection, the reference's threads (a pool's N)
+    "no_memory_growth",  # (http) no more memory after the last request entry than the first
     "listen_address",  # the server listens on the reference's family and address (0.0.0.0)
     "listen_backlog",  # ... with the reference's listen() backlog
 ]
@@ -92,6 +93,15 @@ class HttpCheck(CheckBase):
     compare: list[HttpAspect] = Field(  # type: ignore[assignment]
         default_factory=lambda: ["status", "content_type", "content_length", "body"]
     )
+
+    @model_validator(mode="after")
+    def _warm_up(self) -> HttpCheck:
+        if "no_memory_growth" in self.require and len(self.stimulus.requests) < 2:
+            raise ValueError(
+                "no_memory_growth weighs the server after the first request entry (the "
+                "warm-up) and after the last: give it at least two"
+            )
+        return self
 
 
 Check = Annotated[PipeCheck | SocketCheck | HttpCheck, Field(discriminator="driver")]

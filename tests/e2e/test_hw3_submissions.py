@@ -28,7 +28,10 @@ TWO_UPSTREAM = "connection(s) to the upstream, expected"
 
 # bug -> {check id: (verdict, words the reason or diagnosis must contain)}
 EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
-    "single-read": {"file-large": ("fail", "a single read() of the file")},
+    "single-read": {
+        "file-large": ("fail", "a single read() of the file"),
+        "no-memory-growth-threadserver": ("fail", "the body has 65536"),
+    },
     "listing-nul": {
         cid: ("fail", "NUL byte(s) in a text/html body")
         for cid in (
@@ -44,12 +47,19 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "dir-index-no-slash": ("fail", "the response has two status lines"),
     },
     "content-length-strlen": {
-        cid: ("fail", "not strlen") for cid in ("file-binary", "file-large", "ext-content-types")
+        cid: ("fail", "not strlen")
+        for cid in (
+            "file-binary",
+            "file-large",
+            "ext-content-types",
+            "no-memory-growth-threadserver",
+        )
     },
     "sequential-everywhere": {
         "forkserver-idle-clients": ("fail", IDLE),
         "threadserver-idle-clients": ("fail", IDLE),
         "poolserver-exactly-n": ("fail", IDLE),
+        "poolserver-workers-at-start": ("fail", "create every worker of the pool at startup"),
     },
     "forkserver-uses-threads": {
         "forkserver-idle-clients": ("fail", "must fork a child process per connection"),
@@ -134,12 +144,14 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "proxy-several-on-one-connection",
             "no-fd-growth-threadserver",
             "ext-proxy-half-close",
+            "no-memory-growth-threadserver",
         )
     },
     "pool-workers-quit": {
         "poolserver-exactly-n": ("fail", "are the workers"),  # both ways it can be seen
         "concurrent-200-pool": ("fail", "are the workers alive, each in a loop of wq_pop()"),
         "no-fd-growth-poolserver": ("fail", "are the workers alive, each in a loop of wq_pop()"),
+        "poolserver-workers-at-start": ("fail", "a worker that returns is gone"),
     },
     "pool-thread-per-connection": {
         "poolserver-exactly-n": ("fail", "a thread started per connection"),
@@ -234,6 +246,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "forkserver-idle-clients": ("fail", "close the listening socket in the child"),
     },
     "no-reuseaddr": {"restart-same-port": ("fail", "set SO_REUSEADDR on the listening socket")},
+    "leaks-file-buffer": {
+        "no-memory-growth-threadserver": ("fail", "about 64 KiB more memory held after each"),
+    },
     "pool-lazy-workers": {
         "poolserver-workers-at-start": ("fail", "create every worker of the pool at startup"),
     },
