@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, model_validator
+from pydantic import Field, TypeAdapter
 
 from grader.suite.base import SuiteModel
 from grader.suite.fields import AnyText, CheckId, Points, PositiveCount, Text
@@ -93,15 +93,6 @@ class HttpCheck(CheckBase):
     compare: list[HttpAspect] = Field(  # type: ignore[assignment]
         default_factory=lambda: ["status", "content_type", "content_length", "body"]
     )
-
-    @model_validator(mode="after")
-    def _warm_up(self) -> HttpCheck:
-        if "no_memory_growth" in self.require and len(self.stimulus.requests) < 2:
-            raise ValueError(
-                "no_memory_growth weighs the server after the first request entry (the "
-                "warm-up) and after the last: give it at least two"
-            )
-        return self
 
 
 Check = Annotated[PipeCheck | SocketCheck | HttpCheck, Field(discriminator="driver")]

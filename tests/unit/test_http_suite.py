@@ -96,3 +96,18 @@ def test_unknown_compare_value_and_missing_data_folder(tmp_path):
     )
     assert "6:11: data folder 'www' does not exist" in found
     assert any(p.startswith("16:27: entry 2 of 'compare' must be one of status,") for p in found)
+
+
+def test_memory_growth_needs_a_warm_up_entry_and_time_wait_loads(tmp_path):
+    found = problems(
+        tmp_path,
+        "          server: {program: httpserver}\n          requests: [{get: /x, count: 9}]\n"
+        "        require: [no_memory_growth]\n",
+    )
+    assert found == ["16:18: no_memory_growth needs at least two entries in requests"]
+    suite = load(
+        tmp_path,
+        "          server: {program: httpserver}\n          time_wait: true\n"
+        "          requests: [{get: /x}]\n",
+    )
+    assert suite.assignments["hw3"].checks[0].stimulus.time_wait is True
