@@ -65,6 +65,7 @@ def _watching(check) -> dict:
         "idle_window": IDLE_WINDOW if "no_busy_wait" in need else None,
         "threads_at_start": "threads_at_start" in need,
         "memory": "no_memory_growth" in need,
+        "watch_exits": "children_not_killed" in need,
     }
 
 

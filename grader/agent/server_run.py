@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from . import listeners, ports, procfs, tree
 from .digest import StreamDigest
+from .exits import ExitWatch
 from .pipe_driver import TICK, spawn, start_error
 from .watcher import TreeWatcher
 
@@ -58,11 +59,14 @@ def serve(req: dict, cwd: str, port: int, args: list[str], talk: Talk) -> tuple[
         before = procfs.fd_targets(proc.pid)
         server["fds_before"] = len(before)
         held = _ListenerWatch(proc.pid, port) if req.get("watch_listener") else None
+        exits = ExitWatch(proc.pid) if req.get("watch_exits") else None
         exchanges = talk(port, time.monotonic() + req["limits"]["wall_time"], proc.pid)
         if held is not None:
             server["listener_held"] = held.stop()
-        if measure:
+        if measure or exits is not None:
             _settle(watcher, proc)
+        if exits is not None:
+            server["children_killed"] = exits.stop()
         if req.get("idle_window"):
             server["busy_threads"] = _busy_threads(proc.pid, req["idle_window"])
         watcher.sample(time.monotonic(), None)

@@ -161,6 +161,7 @@ def hygiene(check, server: dict, ref: dict) -> list[Finding]:
     found = _children_left(check, server, ref) + _listener_held(check, server)
     found += _sigpipe_not_ignored(check, server, ref) + _listens_elsewhere(check, server, ref)
     found += _busy_waiting(check, server, ref) + _threads_at_start(check, server, ref)
+    found += _children_killed(check, server, ref)
     if "children_reaped" in check.require and server.get("zombies"):
         found.append(
             Finding(
@@ -216,6 +217,28 @@ def _busy_waiting(check, server: dict, ref: dict) -> list[Finding]:
             expected=f"{ref.get('busy_threads', 0):g} (the reference's threads sleep)",
             actual=f"{busy:g}",
             diagnosis=[diagnose.busy_waiting()],
+        )
+    ]
+
+
+def _children_killed(check, server: dict, ref: dict) -> list[Finding]:
+    """Child processes a signal killed, where none of the reference's died so."""
+    killed = server.get("children_killed") or []
+    if "children_not_killed" not in check.require or not killed:
+        return []
+    if {k["signal"] for k in killed} <= {k["signal"] for k in ref.get("children_killed") or []}:
+        return []
+    signals = sorted({k["signal"] for k in killed})
+    return [
+        Finding(
+            f"{len(killed)} child process(es) of the server were killed by {', '.join(signals)}",
+            expected="each child ends its connection and exits, as the reference's do",
+            actual=", ".join(f"{k['comm']} (pid {k['pid']}): {k['signal']}" for k in killed[:3]),
+            diagnosis=[
+                diagnose.sigpipe_kills_children()
+                if signals == ["SIGPIPE"]
+                else diagnose.crashed(signals[0])
+            ],
         )
     ]
 

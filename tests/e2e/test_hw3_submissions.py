@@ -161,7 +161,8 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "dies-on-sigpipe": {
         cid: ("crashed", "killed by SIGPIPE")
         for cid in ("reset-mid-transfer-survives", "slow-partial-survives", *FD_GROWTH)
-    },
+    }
+    | {"forkserver-reset-children-survive": ("fail", "were killed by SIGPIPE")},
     "fd-leak-per-request": {
         cid: ("fail", "left open on files under www/, e.g. www/hello.txt") for cid in FD_GROWTH
     },
