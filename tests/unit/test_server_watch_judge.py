@@ -40,3 +40,14 @@ def test_memory_grown_beyond_the_references_and_the_slack_is_a_leak_per_request(
     assert memory_grew(check, settled, ref) == []
     assert memory_grew(check, {"after_first": 2000}, ref) == []  # died: judged for that
     assert memory_grew(canned_check("http", MANY), leak, ref) == []
+
+
+def test_a_child_killed_by_sigpipe_is_told_to_ignore_it_unless_the_references_were_too():
+    fork = {"server": {"program": "forkserver"}, "requests": [{"get": "/hello.txt"}]}
+    check = canned_check("http", fork, require=["children_not_killed"])
+    killed = {"children_killed": [{"pid": 7, "comm": "forkserver", "signal": "SIGPIPE"}]}
+    (found,) = hygiene(check, killed, {"children_killed": []})
+    assert found.reason == "1 child process(es) of the server were killed by SIGPIPE"
+    assert found.diagnosis[0].startswith("call signal(SIGPIPE, SIG_IGN) in main")
+    assert hygiene(check, killed, killed) == []
+    assert hygiene(canned_check("http", fork), killed, {}) == []

@@ -1,0 +1,42 @@
+"""The agent tells how a server's child ended though the server's kernel reaped it: real
+processes, a child killed by SIGPIPE under a parent that ignores SIGCHLD."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from grader.agent.exits import ExitWatch
+
+SERVER = """
+import os, signal, time
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the children
+for sig in (signal.SIGPIPE, None):
+    if os.fork() == 0:
+        time.sleep(0.1)
+        if sig:
+            signal.signal(sig, signal.SIG_DFL)
+            os.kill(os.getpid(), sig)
+        os._exit(0)
+time.sleep(0.4)
+"""
+
+
+def _pidfd_keeps_exit_status() -> bool:
+    release = tuple(int(n) for n in os.uname().release.split(".")[:2] if n.isdigit())
+    return release >= (6, 15)
+
+
+@pytest.mark.skipif(not _pidfd_keeps_exit_status(), reason="PIDFD_INFO_EXIT needs Linux 6.15")
+def test_a_child_killed_by_sigpipe_is_named_and_one_that_exited_is_not():
+    server = subprocess.Popen([sys.executable, "-c", SERVER])
+    watch = ExitWatch(server.pid)
+    server.wait()
+    time.sleep(0.05)
+    killed = watch.stop()
+    assert [k["signal"] for k in killed] == ["SIGPIPE"]
+    assert len(watch.watched) == 2
