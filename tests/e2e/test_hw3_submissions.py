@@ -133,6 +133,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "forkserver-idle-clients": ("fail", "the connection stayed open"),
         "concurrent-200-fork": ("fail", "the connection stayed open"),
         "forkserver-children-exit": ("fail", "the connection stayed open"),
+        "forkserver-reset-children-survive": ("fail", "the connection stayed open"),
         "forkserver-parent-no-fd-growth": ("fail", "stay open for connections that are over"),
     },
     "thread-small-stack": {
