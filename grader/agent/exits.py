@@ -20,6 +20,12 @@ _INFO_EXIT = 1 << 3
 _INFO = struct.Struct("<QQ11Ii")  # mask, cgroupid, pid ... fsgid, exit_code
 
 
+def kernel_keeps_exit_status() -> bool:
+    """Whether this kernel hands a reaped process's exit status to a pidfd holder (6.15+)."""
+    release = os.uname().release.split("-")[0].split(".")
+    return tuple(int(n) for n in release[:2] if n.isdigit()) >= (6, 15)
+
+
 def _exit_status(pidfd: int) -> int | None:
     """The wait status of the process once it has exited; None while it lives, or where
     the kernel cannot tell."""

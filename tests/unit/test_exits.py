@@ -3,14 +3,13 @@ processes, a child killed by SIGPIPE under a parent that ignores SIGCHLD."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 
 import pytest
 
-from grader.agent.exits import ExitWatch
+from grader.agent.exits import ExitWatch, kernel_keeps_exit_status
 
 SERVER = """
 import os, signal, time
@@ -26,12 +25,7 @@ time.sleep(0.4)
 """
 
 
-def _pidfd_keeps_exit_status() -> bool:
-    release = tuple(int(n) for n in os.uname().release.split(".")[:2] if n.isdigit())
-    return release >= (6, 15)
-
-
-@pytest.mark.skipif(not _pidfd_keeps_exit_status(), reason="PIDFD_INFO_EXIT needs Linux 6.15")
+@pytest.mark.skipif(not kernel_keeps_exit_status(), reason="PIDFD_INFO_EXIT needs Linux 6.15")
 def test_a_child_killed_by_sigpipe_is_named_and_one_that_exited_is_not():
     server = subprocess.Popen([sys.executable, "-c", SERVER])
     watch = ExitWatch(server.pid)
