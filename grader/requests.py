@@ -69,6 +69,9 @@ def _watching(check) -> dict:
         "measure": bool({"children_reaped", "no_fd_growth", "children_exit"} & need),
         "watch_listener": "children_close_listener" in need,
         "idle_window": IDLE_WINDOW if "no_busy_wait" in need else None,
+        "threads_at_start": "threads_at_start" in need,
+        "memory": "no_memory_growth" in need,
+        "watch_exits": "children_not_killed" in need,
     }
 
 
@@ -79,6 +82,7 @@ def _http(check, box: Sandbox) -> dict:
         "make": {name: _data(kind) for name, kind in stim.make.items()},
         "step_timeout": stim.step_timeout,
         "patience": stim.patience,
+        "time_wait": stim.time_wait,
         "server": {"program": box.program_path(stim.server.program), "args": stim.server.args},
         "upstream": stim.upstream.model_dump(mode="json") if stim.upstream else None,
         "requests": [r.model_dump(mode="json", exclude_defaults=True) for r in stim.requests],

@@ -21,6 +21,7 @@ from .upstream import Upstream
 
 HOLD_SETTLE = 0.3  # after idle clients connect, time for the server to take them up
 RELEASE_WAIT = 1.0  # how long a leaving idle client waits for the server to close
+MEMORY_WAIT = 0.5  # how long the server's threads may take to go to sleep before it is weighed
 
 
 def run(req: dict) -> dict:
@@ -38,6 +39,8 @@ def _run(req: dict, cwd: str, port: int) -> dict:
     timeout = float(req.get("step_timeout", 5.0))
     patience = float(req.get("patience", 1.5))
 
+    memory: dict[str, int] = {}  # the server's anonymous memory after the first and last entry
+
     def talk(port: int, deadline: float, server_pid: int) -> list[dict]:
         done: list[dict] = []
         silent = True  # every entry so far asked for an answer and got none
@@ -49,9 +52,11 @@ def _run(req: dict, cwd: str, port: int) -> dict:
             watch = DeadlockWatch(server_pid, port, upstream) if early else None
             done.append(_entry(spec, port, timeout, patience, deadline, watch))
             silent = silent and _asks(spec) and _unanswered(done[-1])
+            if req.get("memory") and len(done) in (1, len(req["requests"])):
+                memory["after_last" if memory else "after_first"] = _anon_memory(server_pid)
         return done
 
-    observation: dict = {}
+    observation: dict = {"memory": memory} if req.get("memory") else {}
     try:
         peers = {upstream.port: "the upstream"} if upstream else {}
         observation["server"], observation["requests"] = serve(req, cwd, port, args, talk, peers)
@@ -134,7 +139,19 @@ def _release(held: list[socket.socket]) -> None:
 def _shape() -> dict:
     """Processes and threads in the server's tree right now (zombies not counted)."""
     live = [p for p in procfs.descendants(os.getpid()) if not p.zombie]
-    return {"processes": len(live), "threads": sum(max(1, len(p.waits)) for p in live)}
+    return {"processes": len(live), "threads": procfs.threads(live)}
+
+
+def _anon_memory(server_pid: int) -> int:
+    """The server tree's resident anonymous memory in KiB, once its threads are asleep (or
+    after MEMORY_WAIT): a thread still finishing a response may hold a buffer."""
+    deadline = time.monotonic() + MEMORY_WAIT
+    while True:
+        procs = [p for p in [procfs.read_proc(server_pid), *procfs.descendants(server_pid)] if p]
+        live = [p for p in procs if not p.zombie]
+        if time.monotonic() >= deadline or all("running" not in p.waits for p in live):
+            return sum(procfs.anon_kib(p.pid) for p in live)
+        time.sleep(0.01)
 
 
 class _GiveUp:

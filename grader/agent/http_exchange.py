@@ -18,6 +18,7 @@ CONNECT_TIMEOUT = 5.0
 MAX_RESPONSE = 64 << 20  # more than any file of a suite: stop reading past it
 SMALL_BUFFER = 4096  # a reader that stops reading: the server's writes soon block
 LINGER = 0.5  # after a whole response, how long to wait for the server to close
+RESET_PAUSE = 0.03  # between the last byte read and the reset
 PADDING = "X-Padding: "  # the header that makes up a head_size
 CHUNK = 65536
 TICK = 0.05  # past a watched proxy: how often to look for a deadlock
@@ -236,6 +237,9 @@ class Exchange:
             if not chunk:
                 break
             got += len(chunk)
+        # The server, blocked writing into full buffers, waits a moment for the reset: a
+        # process serving it is seen alive, and how it ends can be told (exits.py).
+        time.sleep(RESET_PAUSE)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.close()
         self.done = got >= count

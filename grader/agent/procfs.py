@@ -133,6 +133,12 @@ def descendants(root: int) -> list[Proc]:
     return found
 
 
+def threads(procs: list[Proc]) -> int:
+    """The threads of these processes (a zombie's count as none, a process without a task
+    list as one)."""
+    return sum(max(1, len(p.waits)) for p in procs if not p.zombie)
+
+
 def io_counters(pid: int) -> tuple[int, int] | None:
     text = _read(f"/proc/{pid}/io")
     if text is None:
@@ -190,6 +196,15 @@ def _fd_mode(pid: int, fd: str) -> str:
             access = int(line.split()[1], 8) & 0o3
             return {0: "r", 1: "w"}.get(access, "rw")
     return "rw"
+
+
+def anon_kib(pid: int) -> int:
+    """The process's resident anonymous memory (heap, stacks, private mappings), in KiB:
+    what a leak grows. Files it has mapped or read (page cache) are not counted."""
+    for line in (_read(f"/proc/{pid}/status") or "").splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1])
+    return 0
 
 
 def sigpipe_ignored(pid: int) -> bool:

@@ -12,8 +12,9 @@ import threading
 import time
 from collections.abc import Callable
 
-from . import listeners, procfs, socket_ends, tree
+from . import listeners, ports, procfs, socket_ends, tree
 from .digest import StreamDigest
+from .exits import ExitWatch
 from .pipe_driver import TICK, spawn, start_error
 from .watcher import TreeWatcher
 
@@ -38,6 +39,8 @@ def serve(
     """`peers`: ports the grader listens on, by name ({upstream port: "the upstream"}), to
     name the connections to them that the server leaves open."""
     program = req["server"]["program"]
+    if req.get("time_wait"):
+        ports.leave_time_wait(port)
     try:
         proc = spawn(req, program, args, cwd, subprocess.DEVNULL)
     except OSError as e:
@@ -52,15 +55,22 @@ def serve(
             {k: s[k] for k in ("family", "address", "backlog")} for s in listening
         ]
         watcher = TreeWatcher(os.getpid(), proc.pid, SETTLED)
+        if req.get("threads_at_start"):
+            # Threads made after listen() (a pool) are there once the tree goes quiet.
+            _settle(watcher, proc)
+            server["threads_at_start"] = procfs.threads(watcher.live)
         measure = req.get("measure", False)  # descriptors and zombies: worth two idle waits
         before = procfs.fd_targets(proc.pid)
         server["fds_before"] = len(before)
         held = _ListenerWatch(proc.pid, port) if req.get("watch_listener") else None
+        exits = ExitWatch(proc.pid) if req.get("watch_exits") else None
         exchanges = talk(port, time.monotonic() + req["limits"]["wall_time"], proc.pid)
         if held is not None:
             server["listener_held"] = held.stop()
-        if measure:
+        if measure or exits is not None:
             _settle(watcher, proc)
+        if exits is not None:
+            server["children_killed"] = exits.stop()
         if req.get("idle_window"):
             server["busy_threads"] = _busy_threads(proc.pid, req["idle_window"])
         watcher.sample(time.monotonic(), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from . import cgroup, ports, tree
+from . import cgroup, tree
 from .connections import run_groups
 from .fake_server import FakeServer
 from .pipe_driver import prepare_workdir, run_program
@@ -30,8 +30,6 @@ def _run(req: dict, cwd: str, port: int) -> dict:
                 return [c.to_json() for c in groups]
 
             args = with_port(req["server"].get("args", []), port=port)
-            if req.get("time_wait"):
-                ports.leave_time_wait(port)
             observation["server"], observation["connections"] = serve(req, cwd, port, args, talk)
         if req.get("fake_server"):
             spec = req["fake_server"]

@@ -23,6 +23,10 @@ def server_command(stim) -> str:
     line = shlex.join([f"./{stim.server.program}", *args])
     if upstream:
         return f"{_upstream_command(stim)}\n{line} &"
+    if getattr(stim, "time_wait", False):
+        # The server closes the connection first: its side of it waits in TIME_WAIT.
+        first = f"sleep 0.5; curl -sS -o /dev/null http://localhost:{stim.port}/; kill $!"
+        return f"{line} &\n{first}\n{line} &  # again at once, on the same port"
     return f"{line} &"
 
 
@@ -158,4 +162,25 @@ def descriptors(stim) -> str:
         "ls /proc/$server/fd | wc -l  # descriptors open before\n"
         f"{requests}\n"
         "ls -l /proc/$server/fd  # after: every descriptor still open, and what it points at"
+    )
+
+
+def threads(stim) -> str:
+    """The server's threads counted before anyone connects, and again after a request."""
+    return (
+        f"{server_command(stim)}\nserver=$!\n"
+        "sleep 0.5; ls /proc/$server/task | wc -l  # threads before any connection\n"
+        f"{request_command(stim, stim.requests[0])}\n"
+        "ls /proc/$server/task | wc -l  # after one: a pool made at startup has not grown"
+    )
+
+
+def memory_growth(stim) -> str:
+    """The server's resident anonymous memory after the first requests and after the rest."""
+    weigh = "grep RssAnon /proc/$server/status"
+    first, *rest = (request_command(stim, r) for r in stim.requests)
+    rest_lines = "\n".join(rest)
+    return (
+        f"{server_command(stim)}\nserver=$!\n{first}\n{weigh}  # after the first requests\n"
+        f"{rest_lines}\n{weigh}  # after the rest: about the same"
     )

@@ -494,6 +494,24 @@ def listens_elsewhere(what: str) -> str:
     return "Pass listen() the backlog the handout gives."
 
 
+def pool_made_late(mine: int, theirs: int) -> str:
+    return (
+        f"{theirs - mine} thread(s) missing before the first connection: create every worker "
+        "of the pool at startup, all N of them (pthread_create in a loop in "
+        "init_thread_pool(), called before the accept loop), not as connections arrive; "
+        "each stays in its loop of wq_pop(), serve, close (a worker that returns is gone)"
+    )
+
+
+def memory_leak(per_request_kib: int) -> str:
+    return (
+        f"about {per_request_kib} KiB more memory held after each request: free what serving "
+        "a request allocates (the request, a buffer for the file, a listing's page, a "
+        "thread's argument) on every path, errors included; in threadserver, detach each "
+        "thread (pthread_detach), or its stack is kept after it ends"
+    )
+
+
 def busy_waiting() -> str:
     return (
         "a thread that loops until there is work burns a CPU while the server is idle: wait "

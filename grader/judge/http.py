@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..verdict import Finding, Verdict
 from . import http_causes, listing_links, relay_deadlock
 from .curl import reproduce
+from .memory import memory_grew
 from .outcome import verdict_of
 from .server import hygiene, server_ended, server_exited
 from .stimulus import label
@@ -30,6 +31,7 @@ def judge_http(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
     if "upstream" in check.compare and not deadlocked:  # a deadlock's upstream says no more
         problems += _upstream(check, s.get("upstream") or {}, r.get("upstream") or {})
     problems += hygiene(check, s["server"], r["server"])
+    problems += memory_grew(check, s.get("memory"), r.get("memory"))
     for f in problems:  # the server's own troubles: shown by the last request
         f.reproduce = f.reproduce or reproduce(check.stimulus, check.stimulus.requests[-1])
     return verdict_of(problems)

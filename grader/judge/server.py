@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..verdict import Finding, Verdict
 from . import diagnose
-from .curl import descriptors
+from .curl import descriptors, threads
 from .outcome import last_line, status, verdict_of
 from .streams import differs, summary, window
 
@@ -160,7 +160,8 @@ def _held_back(mine: dict, ref: dict) -> bytes | None:
 def hygiene(check, server: dict, ref: dict) -> list[Finding]:
     found = _children_left(check, server, ref) + _listener_held(check, server)
     found += _sigpipe_not_ignored(check, server, ref) + _listens_elsewhere(check, server, ref)
-    found += _busy_waiting(check, server, ref)
+    found += _busy_waiting(check, server, ref) + _threads_at_start(check, server, ref)
+    found += _children_killed(check, server, ref)
     if "children_reaped" in check.require and server.get("zombies"):
         found.append(
             Finding(
@@ -216,6 +217,46 @@ def _busy_waiting(check, server: dict, ref: dict) -> list[Finding]:
             expected=f"{ref.get('busy_threads', 0):g} (the reference's threads sleep)",
             actual=f"{busy:g}",
             diagnosis=[diagnose.busy_waiting()],
+        )
+    ]
+
+
+def _children_killed(check, server: dict, ref: dict) -> list[Finding]:
+    """Child processes a signal killed, where none of the reference's died so."""
+    killed = server.get("children_killed") or []
+    if "children_not_killed" not in check.require or not killed:
+        return []
+    if {k["signal"] for k in killed} <= {k["signal"] for k in ref.get("children_killed") or []}:
+        return []
+    signals = sorted({k["signal"] for k in killed})
+    return [
+        Finding(
+            f"{len(killed)} child process(es) of the server were killed by {', '.join(signals)}",
+            expected="each child ends its connection and exits, as the reference's do",
+            actual=", ".join(f"{k['comm']} (pid {k['pid']}): {k['signal']}" for k in killed[:3]),
+            diagnosis=[
+                diagnose.sigpipe_kills_children()
+                if signals == ["SIGPIPE"]
+                else diagnose.crashed(signals[0])
+            ],
+        )
+    ]
+
+
+def _threads_at_start(check, server: dict, ref: dict) -> list[Finding]:
+    """Fewer threads than the reference's before the first connection: a pool made late."""
+    mine, theirs = server.get("threads_at_start"), ref.get("threads_at_start")
+    if "threads_at_start" not in check.require or mine is None or theirs is None:
+        return []
+    if mine >= theirs:
+        return []
+    return [
+        Finding(
+            f"the server had {mine} thread(s) once it listened, before any connection",
+            expected=f"{theirs} (the reference's: its main thread and the pool's workers)",
+            actual=str(mine),
+            diagnosis=[diagnose.pool_made_late(mine, theirs)],
+            reproduce=threads(check.stimulus) if check.driver == "http" else None,
         )
     ]
 

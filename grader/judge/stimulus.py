@@ -61,8 +61,7 @@ def _describe_socket(stim) -> str:
         parts.append(_fake_server(stim.fake_server))
         return "; ".join(parts).replace("{port}", str(stim.port))
     parts = [f"./{stim.server.program} " + " ".join(stim.server.args)]
-    if stim.time_wait:
-        parts.append("a connection on the port is in TIME_WAIT, as after a server's restart")
+    parts += _time_wait(stim)
     for g in stim.connections:
         many = (
             f"{g.count} {'sequential ' if g.sequential else ''}connections"
@@ -84,8 +83,15 @@ def label(request) -> str:
     return f"{request.count} x {what}" if request.count > 1 else what
 
 
+def _time_wait(stim) -> list[str]:
+    if not stim.time_wait:
+        return []
+    return ["a connection on the port is in TIME_WAIT, as after a server's restart"]
+
+
 def _describe_http(stim) -> str:
     parts = [f"./{stim.server.program} " + " ".join(stim.server.args)]
+    parts += _time_wait(stim)
     if stim.upstream:
         on = f" on port {stim.upstream.port}" if stim.upstream.port else ""
         early = ", answering before it reads a body" if stim.upstream.mode == "early" else ""

@@ -52,6 +52,9 @@ Requirement = Literal[
     "children_close_listener",  # no child of a server holds its listening socket
     "server_ignores_sigpipe",  # the server ignores SIGPIPE, so its children inherit it
     "no_busy_wait",  # once its clients are gone, no thread of the server runs (polls a queue)
+    "threads_at_start",  # before its first connection, the reference's threads (a pool's N)
+    "no_memory_growth",  # (http) no more memory after the last request entry than the first
+    "children_not_killed",  # no child process of the server killed by a signal (Linux 6.15+)
     "listen_address",  # the server listens on the reference's family and address (0.0.0.0)
     "listen_backlog",  # ... with the reference's listen() backlog
 ]

@@ -107,6 +107,9 @@ class HttpStimulus(SuiteModel):
     port: Annotated[int, Field(strict=True, ge=1024, le=65535)] = 8000
     step_timeout: PositiveSeconds = 3.0  # how long a server may stay silent while it owes bytes
     patience: PositiveSeconds = 1.5  # how long a request made beside idle clients may wait
+    # Before the server starts, a connection on its port is left in TIME_WAIT on the port's
+    # side, as a server that has just closed one leaves it: bind needs SO_REUSEADDR.
+    time_wait: StrictBool = False
 
     def programs(self) -> list[str]:
         return [self.server.program]

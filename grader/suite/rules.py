@@ -32,6 +32,7 @@ def check_rules(data: Any, root: Path, line_of: Callable[[YamlPath], int]) -> li
             findings += _exported_by_this_grader(assignment, name, where, root)
             findings += _programs_known(assignment, name, where)
             findings += _unique_check_ids(assignment, where, line_of)
+            findings += _memory_has_warm_up(assignment, where)
             findings += needs_findings(_checks(assignment, where))
     return findings
 
@@ -119,4 +120,20 @@ def _unique_check_ids(
         message = f"duplicate check id '{check_id}' (first defined at line {line})"
         hint = "every check of an assignment needs its own id; rename one of them"
         findings.append(Finding((*check_path, "id"), message, hint))
+    return findings
+
+
+def _memory_has_warm_up(assignment: dict, where: YamlPath) -> list[Finding]:
+    """no_memory_growth weighs the server after the first request entry and the last."""
+    findings = []
+    for check_path, check in _checks(assignment, where):
+        require, stimulus = check.get("require"), check.get("stimulus")
+        if not isinstance(require, list) or "no_memory_growth" not in require:
+            continue
+        requests = stimulus.get("requests") if isinstance(stimulus, dict) else None
+        if isinstance(requests, list) and len(requests) >= 2:
+            continue
+        message = "no_memory_growth needs at least two entries in requests"
+        hint = "the server is weighed after the first entry (the warm-up) and after the last"
+        findings.append(Finding((*check_path, "require"), message, hint))
     return findings

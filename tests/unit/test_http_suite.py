@@ -131,3 +131,18 @@ def test_fixed_ports_need_the_checks_own_network() -> None:
         with pytest.raises(ValidationError, match="own_network: true"):
             HttpCheck.model_validate({**base, "stimulus": stimulus})
         assert HttpCheck.model_validate({**base, "stimulus": stimulus, "own_network": True})
+
+
+def test_memory_growth_needs_a_warm_up_entry_and_time_wait_loads(tmp_path):
+    found = problems(
+        tmp_path,
+        "          server: {program: httpserver}\n          requests: [{get: /x, count: 9}]\n"
+        "        require: [no_memory_growth]\n",
+    )
+    assert found == ["16:18: no_memory_growth needs at least two entries in requests"]
+    suite = load(
+        tmp_path,
+        "          server: {program: httpserver}\n          time_wait: true\n"
+        "          requests: [{get: /x}]\n",
+    )
+    assert suite.assignments["hw3"].checks[0].stimulus.time_wait is True
