@@ -7,7 +7,7 @@ programs derive from ProgramCheck, which adds what they compare and require.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     Field,
@@ -36,7 +36,12 @@ Visibility = Literal["visible", "hidden"]
 # socket check), and for a server, what every connection received ("transcripts") and what
 # the server itself wrote ("server_stdout", "server_stderr").
 Stream = Literal["stdout", "stderr", "exit_status", "transcripts", "server_stdout", "server_stderr"]
-Requirement = Literal[
+PipeStream = Literal["stdout", "stderr", "exit_status"]
+# What more is demanded of the processes, judged from what the agent saw of them. Each word
+# belongs to what it watches: a program run to its end (a pipe check's, or a socket check's
+# client), or a server under connections (a socket or http check's). Lint refuses a word on
+# a check that has nothing it could watch, where it would be silently ignored.
+ProgramRequirement = Literal[
     "children_reaped",
     "no_fd_leak",
     "no_stray_processes",
@@ -46,7 +51,9 @@ Requirement = Literal[
     "stderr_message",  # something on stderr wherever the reference writes there
     "piped_children",  # (pipe) the reference's number of children, each piped to its parent
     "stdin_inherited",  # (pipe) programs started read the main program's stdin, as many as ref
-    "server_survives",
+]
+ServerRequirement = Literal[
+    "children_reaped",
     "no_fd_growth",
     "children_exit",  # a server's children have exited once their connections are over
     "children_close_listener",  # no child of a server holds its listening socket
@@ -58,6 +65,8 @@ Requirement = Literal[
     "listen_address",  # the server listens on the reference's family and address (0.0.0.0)
     "listen_backlog",  # ... with the reference's listen() backlog
 ]
+_PROGRAM_WORDS = frozenset(get_args(ProgramRequirement))
+_SERVER_WORDS = frozenset(get_args(ServerRequirement))
 
 
 class CheckBase(SuiteModel):
@@ -84,18 +93,36 @@ class ProgramCheck(CheckBase):
     what more is demanded of them."""
 
     compare: list[Stream] = Field(default_factory=lambda: ["stdout", "exit_status"])
-    require: list[Requirement] = Field(default_factory=list)
+    require: list[ProgramRequirement | ServerRequirement] = Field(default_factory=list)
 
 
 class PipeCheck(ProgramCheck):
     driver: Literal["pipe"]
     stimulus: PipeStimulus
+    compare: list[PipeStream] = Field(  # type: ignore[assignment]
+        default_factory=lambda: ["stdout", "exit_status"]
+    )
+    require: list[ProgramRequirement] = Field(default_factory=list)  # type: ignore[assignment]
 
 
 class SocketCheck(ProgramCheck):
     driver: Literal["socket"]
     stimulus: SocketStimulus
     compare: list[Stream] = Field(default_factory=lambda: ["transcripts", "stdout", "exit_status"])
+
+    @model_validator(mode="after")
+    def _required_of_what_runs(self) -> SocketCheck:
+        """A server's words need the student's server; a program's, the student's client."""
+        ran = (_SERVER_WORDS if self.stimulus.server else set()) | (
+            _PROGRAM_WORDS if self.stimulus.client else set()
+        )
+        stray = [word for word in self.require if word not in ran]
+        if stray:
+            watched = "its server" if self.stimulus.server else "its client"
+            raise ValueError(
+                f"require {stray[0]!r} watches what this check does not run: it runs {watched}"
+            )
+        return self
 
 
 # What an http check compares with the reference's responses: the status (or only its
@@ -112,6 +139,7 @@ HttpAspect = Literal[
 class HttpCheck(ProgramCheck):
     driver: Literal["http"]
     stimulus: HttpStimulus
+    require: list[ServerRequirement] = Field(default_factory=list)  # type: ignore[assignment]
     compare: list[HttpAspect] = Field(  # type: ignore[assignment]
         default_factory=lambda: ["status", "content_type", "content_length", "body"]
     )

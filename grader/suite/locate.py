@@ -45,8 +45,8 @@ def locate(root: Node, loc: Sequence[Key], at_key: bool = False) -> Spot:
     for index, item in enumerate(items):
         last = index == len(items) - 1
         if isinstance(node, MappingNode):
-            if not last and _is_driver_tag(node, item):
-                continue
+            if _is_driver_tag(node, item):
+                continue  # last too: a check's own rule (a model validator) is told there
             pair = _find(node, item)
             if pair is None:
                 if last:

@@ -551,10 +551,18 @@ def test_enum_list_entry() -> None:
     text = swap("        points: 2\n", "        points: 2\n        compare: [stdout, exitstatus]\n")
     problem = problem_at(text, 10, 27)
     assert problem.message == (
-        "entry 2 of 'compare' must be one of stdout, stderr, exit_status, transcripts, "
-        "server_stdout, server_stderr; got 'exitstatus'"
+        "entry 2 of 'compare' must be one of stdout, stderr, exit_status; got 'exitstatus'"
     )
     assert problem.hint == "did you mean 'exit_status'?"
+
+
+def test_words_a_pipe_check_cannot_honour_are_refused() -> None:
+    """A pipe check runs no server: a transcript or a server's requirement would be ignored."""
+    points = "        points: 2\n"
+    text = swap(points, points + "        compare: [stdout, transcripts]\n")
+    assert problem_at(text, 10, 27).message.endswith("exit_status; got 'transcripts'")
+    text = swap(points, points + "        require: [no_fd_growth]\n")
+    assert problem_at(text, 10, 19).message.endswith("stdin_inherited; got 'no_fd_growth'")
 
 
 def test_visibility_not_in_list() -> None:
@@ -873,3 +881,21 @@ def test_any_depth_of_nesting_is_a_problem_not_a_recursion_error() -> None:
     found = problems(deep)
     assert [p.message for p in found] == ["lists or mappings nest too deeply to be read"]
     assert (found[0].line, found[0].col) == (12, 118)  # where brackets reach 100 deep
+
+
+def test_a_socket_check_refuses_words_for_what_it_does_not_run() -> None:
+    """A client check has no server of the student's to watch; the rule is told at the
+    check's own line, not as a missing key."""
+    client = (
+        "        driver: socket\n"
+        "        stimulus:\n"
+        "          client: {program: shell}\n"
+        "          fake_server: {mode: echo}\n"
+        "        require: [no_fd_growth]\n"
+    )
+    text = swap("        driver: pipe\n        stimulus: {program: pipemsg}\n", client)
+    problem = problem_at(text, 7, 9)
+    assert problem.message == (
+        "check 'tiny': require 'no_fd_growth' watches what this check does not run: "
+        "it runs its client"
+    )
