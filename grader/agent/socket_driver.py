@@ -23,7 +23,7 @@ def _run(req: dict, cwd: str, port: int) -> dict:
     fake = None
     try:
         if req.get("server"):
-            step_timeout = float(req.get("step_timeout", 5.0))
+            step_timeout = float(req["step_timeout"])  # always sent, with the suite's default
 
             def talk(port: int, deadline: float, server_pid: int) -> list[dict]:
                 groups = run_groups(req["connections"], port, step_timeout, deadline, server_pid)
