@@ -162,9 +162,14 @@ class OpenFile:
 
     @property
     def pipe(self) -> int | None:
-        if self.target.startswith("pipe:["):
-            return int(self.target[6:-1])
-        return None
+        return inode(self.target, "pipe")
+
+
+def inode(target: str, kind: str) -> int | None:
+    """The inode of a descriptor's target of that kind ("pipe", "socket"), as /proc shows
+    it (`pipe:[1234]`); None for a target of another kind."""
+    prefix = f"{kind}:["
+    return int(target[len(prefix) : -1]) if target.startswith(prefix) else None
 
 
 def fd_targets(pid: int) -> dict[int, str]:

@@ -5,6 +5,8 @@ once, after the connections, and only when sockets were left open."""
 
 from __future__ import annotations
 
+from . import procfs
+
 TABLES = ("/proc/net/tcp", "/proc/net/tcp6")
 
 
@@ -29,7 +31,7 @@ def connections(targets: set[str], port: int, peers: dict[int, str]) -> dict[str
     """`socket:[INODE]` -> whose connection it is: a client's (on the server's port `port`)
     or one to a peer the grader runs (`peers`: its port -> its name, "the upstream"). Other
     targets are left out."""
-    inodes = {int(t[8:-1]) for t in targets if t.startswith("socket:[")}
+    inodes = {n for n in (procfs.inode(t, "socket") for t in targets) if n is not None}
     named = {}
     for inode, (local, remote) in (ports(inodes) if inodes else {}).items():
         if local == port:

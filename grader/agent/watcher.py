@@ -29,8 +29,8 @@ def _brief(p: procfs.Proc) -> dict:
 
 def _pipes(pid: int) -> set[int]:
     """The pipes a process holds an end of."""
-    targets = procfs.fd_targets(pid).values()
-    return {int(t[6:-1]) for t in targets if t.startswith("pipe:[")}
+    found = (procfs.inode(t, "pipe") for t in procfs.fd_targets(pid).values())
+    return {n for n in found if n is not None}
 
 
 class TreeWatcher:
