@@ -28,16 +28,14 @@ def judge_build(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | Non
     if ended:
         return ended
     failed = code(s["exit"]) != 0
-    # A clean rule is judged by what it leaves: one that fails once the programs are gone
-    # (an `rm *.o` with nothing to remove) still removed them.
-    if failed and check.expect == "no_warnings":
-        return Verdict.FAIL, Finding(
-            f"{what} failed (exit status {status(s['exit'])})",
-            expected="exit status 0",
-            actual=status(s["exit"]),
-            diagnosis=[_failure(what, s)],
-        )
     if check.expect == "no_warnings":
+        if failed:
+            return Verdict.FAIL, Finding(
+                f"{what} failed (exit status {status(s['exit'])})",
+                expected="exit status 0",
+                actual=status(s["exit"]),
+                diagnosis=[_failure(what, s)],
+            )
         warned = _first(s, _WARNING)
         if warned:
             return Verdict.FAIL, Finding(
@@ -47,16 +45,19 @@ def judge_build(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | Non
                 diagnosis=[f"gcc warned: {show(warned, SHOWN)}: fix the code, do not hide it"],
             )
         return Verdict.PASS, None
+    # A clean rule is judged by what it leaves: one that fails once the programs are gone
+    # (an `rm *.o` with nothing to remove) still removed them.
     left = s.get("left") or []
     if left:
         names = ", ".join(f"`{p}`" for p in left)
+        one = len(left) == 1
+        still = f"after {what}, {names} {'is' if one else 'are'} still there"
         return Verdict.FAIL, Finding(
-            f"after {what}, {names} {'is' if len(left) == 1 else 'are'} still there",
+            still,
             expected="none of the programs left",
             actual=", ".join(left),
             diagnosis=[
-                f"after {what}, {names} {'is' if len(left) == 1 else 'are'} still there: add "
-                f"{'it' if len(left) == 1 else 'them'} to the clean rule's rm "
+                f"{still}: add {'it' if one else 'them'} to the clean rule's rm "
                 f"(rm -f {' '.join(left)})",
                 *([_failure(what, s)] if failed else []),
             ],
