@@ -11,8 +11,8 @@ from pathlib import Path
 from .discover import Submission
 from .judge import judge, result_for
 from .needs import Blockers, run_order, skipped, without_own_network
+from .observe import build_and_provide, observe
 from .reference import References
-from .requests import agent_request
 from .results import BuildSummary, SubmissionResult
 from .sandbox import Sandbox, SandboxError
 from .submission_files import contents
@@ -83,14 +83,13 @@ def _grade_into(result, sub, assignment, checks, open_sandbox, references, slot)
     box = open_sandbox(sub.path)
     result.sandbox = box.kind
     try:
-        built = box.build(assignment.build, assignment.limits_for(None).model_dump(mode="json"))
+        built = build_and_provide(box, assignment)
         result.build = BuildSummary(built.ok, built.status, round(built.duration, 3))
         if not built.ok:
             why = "the build timed out" if built.timed_out else f"`{assignment.build}` failed"
             result.build.errors = built.first_errors()
             _fill(result, checks, Verdict.BUILD_FAILED, Finding(why, actual=result.build.errors))
             return
-        box.provide(assignment.data_dir)
         missing = box.missing_programs(assignment.programs)
         if missing:
             result.build.errors = "the build did not produce: " + ", ".join(missing)
@@ -119,7 +118,7 @@ def _run_all(result, checks: list, assignment, box: Sandbox, references, missing
 
 
 def _run_one(check, assignment, box: Sandbox, references: References, missing) -> CheckResult:
-    absent = [p for p in check.stimulus.programs() if p in missing]
+    absent = [p for p in check.programs() if p in missing]
     if absent:
         return result_for(
             check,
@@ -131,9 +130,8 @@ def _run_one(check, assignment, box: Sandbox, references: References, missing) -
         reference = references.observe(check, limits, box.kind)
     except SandboxError as e:
         return result_for(check, Verdict.GRADER_ERROR, Finding(f"grader error: {e}"))
-    request = agent_request(check, limits, box, assignment.programs)
     runs = [
-        judge(check, limits, box.run_check(request, request["limits"]["wall_time"]), reference)
+        judge(check, limits, observe(check, limits, box, assignment.programs), reference)
         for _ in range(check.repeat)
     ]
     return combine(check, runs)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .atomic import write_atomically
 from .judge import reference_trouble
-from .requests import agent_request
+from .observe import build_and_provide, observe
 from .resources import AGENT
 from .sandbox import Sandbox, SandboxError
 from .submission_files import tree_hash
@@ -83,9 +83,7 @@ class References:
         path = self.cache_dir / f"{key}.json" if self.cache_dir else None
         if path and path.exists():
             return json.loads(path.read_text())
-        box = self._sandbox()
-        request = agent_request(check, limits, box, self.assignment.programs)
-        observation = box.run_check(request, request["limits"]["wall_time"])
+        observation = observe(check, limits, self._sandbox(), self.assignment.programs)
         if path and reference_trouble(check, observation) is None:
             write_atomically(path, json.dumps(observation))
         return observation
@@ -111,15 +109,13 @@ class References:
             raise self._broken
         if self._box is None:
             box = self.open_sandbox(self.assignment.reference_dir)
-            limits = self.assignment.limits_for(None).model_dump(mode="json")
-            built = box.build(self.assignment.build, limits)
+            built = build_and_provide(box, self.assignment)
             if not built.ok:
                 box.close()
                 self._broken = SandboxError(
                     f"the reference does not build:\n{built.first_errors()}"
                 )
                 raise self._broken
-            box.provide(self.assignment.data_dir)
             self._box = box
         return self._box
 

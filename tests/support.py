@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 from grader.agent.digest import StreamDigest
+from grader.kinds.registry import CHECK_MODELS
 from grader.results import SubmissionResult
-from grader.suite.check import CHECK_MODELS
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = ROOT / "tests" / "submissions"

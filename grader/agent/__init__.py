@@ -5,5 +5,3 @@ copied anywhere and started as `python3 -m <folder>`. It takes one check request
 JSON on stdin and prints one observation as JSON on stdout; student output never
 reaches that stdout.
 """
-
-AGENT_VERSION = 1

@@ -4,6 +4,7 @@ stays open, so a sandbox pays for starting the agent once, not once per check.""
 
 from __future__ import annotations
 
+import importlib
 import json
 import resource
 import signal
@@ -11,25 +12,27 @@ import sys
 import time
 import traceback
 
-from . import (
-    AGENT_VERSION,
-    build_driver,
-    http_driver,
-    pipe_driver,
-    setup_driver,
-    socket_driver,
-    tree,
-)
+from . import protocol, setup_driver, tree
 
-DRIVERS = {
-    "pipe": pipe_driver.run,
-    "socket": socket_driver.run,
-    "http": http_driver.run,
-    "build": build_driver.run,
+# The sandbox's own requests; a check's `driver` names its module, <driver>_driver.py.
+SANDBOX_DRIVERS = {
     "setup": setup_driver.run,
     "probe": setup_driver.probe,
     "seal": setup_driver.seal,
 }
+
+
+def driver(name: str):
+    """The function that runs a request of this driver."""
+    if name in SANDBOX_DRIVERS:
+        return SANDBOX_DRIVERS[name]
+    if not name.isidentifier():
+        raise ValueError(f"no driver {name!r}")
+    try:
+        module = importlib.import_module(f".{name}_driver", __package__)
+    except ModuleNotFoundError as e:
+        raise ValueError(f"this agent has no driver {name!r}") from e
+    return module.run
 
 
 def handle(raw: bytes) -> dict:
@@ -37,7 +40,10 @@ def handle(raw: bytes) -> dict:
     used = _children_cpu()
     try:
         request = json.loads(raw)
-        observation = DRIVERS[request["driver"]](request)
+        wrong = protocol.mismatch(request)
+        if wrong:
+            return {"ok": False, "error": wrong, "protocol": protocol.PROTOCOL_VERSION}
+        observation = driver(request["driver"])(request)
         observation["ok"] = True
         observation.setdefault("duration", round(time.monotonic() - started, 4))
         # The CPU the programs took (every process the agent reaped, and theirs): what the
@@ -45,7 +51,7 @@ def handle(raw: bytes) -> dict:
         observation["cpu"] = round(_children_cpu() - used, 4)
     except Exception:
         observation = {"ok": False, "error": traceback.format_exc(limit=8)}
-    observation["agent_version"] = AGENT_VERSION
+    observation["protocol"] = protocol.PROTOCOL_VERSION
     return observation
 
 

@@ -9,6 +9,14 @@ import base64
 from ..verdict import Finding, Verdict
 from .streams import show
 
+
+def kind_of(check):
+    """The check's kind. Looked up when called: the kinds import these judging helpers."""
+    from ..kinds.registry import kind_of
+
+    return kind_of(check)
+
+
 # Verdicts that are the student's doing: each says what to look at.
 EXPLAINED = (Verdict.FAIL, Verdict.TIMEOUT, Verdict.CRASHED)
 
@@ -43,7 +51,7 @@ STDERR_LINES = 5  # what a student sees of their program's stderr beside a failu
 def stderr_tail(check, s: dict) -> str | None:
     """The last lines the student's program wrote on stderr (a pipe check's program, a
     socket check's client, or the server), escaped; None when it wrote nothing there."""
-    _, mine, _ = _run(check, s, {})
+    _, mine, _ = kind_of(check).main_run(check, s, {})
     digest = (mine or {}).get("stderr")
     if not digest or not digest["size"]:
         return None
@@ -59,21 +67,8 @@ def explain(check, verdict: Verdict, finding: Finding | None, s: dict, r: dict) 
     plain words, from the student's run and the reference's."""
     if verdict not in EXPLAINED or finding is None or finding.diagnosis:
         return
-    program, mine, ref = _run(check, s, r)
+    program, mine, ref = kind_of(check).main_run(check, s, r)
     finding.diagnosis = [observed(finding, f"your {program}", mine, ref)]
-
-
-def _run(check, s: dict, r: dict) -> tuple[str, dict | None, dict | None]:
-    """The program whose ending and stderr tell most: a pipe check's, a socket check's
-    client, or the server."""
-    stim = check.stimulus
-    if check.driver == "pipe":
-        return stim.program, s, r
-    if check.driver == "build":
-        return "build", s, r
-    if check.driver == "socket" and stim.client:
-        return stim.client.program, s.get("client"), r.get("client")
-    return stim.server.program, s.get("server"), r.get("server")
 
 
 def observed(finding: Finding, who: str, mine: dict | None, ref: dict | None) -> str:

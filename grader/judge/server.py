@@ -1,28 +1,14 @@
-"""Judging a student's server: did it listen, survive, answer every connection as the
-reference did, and stay clean (no zombies, no descriptor growth)?"""
+"""Judging a student's server, whatever talks to it: did it listen and survive, and does it
+stay clean (no zombies, no descriptor growth, no busy waiting)? Each finding's `reproduce`
+comes from the kind, which knows how to talk to its server (`reproducers`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..verdict import Finding, Verdict
 from . import diagnose
-from .curl import descriptors, threads
-from .outcome import last_line, status, verdict_of
-from .streams import differs, summary, window
-
-SHOWN = 3  # connections described one by one; the rest are counted
-
-
-def judge_server(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
-    server = s["server"]
-    ended = server_ended(check, server)
-    if ended:
-        return ended
-    problems = server_exited(server)
-    if "transcripts" in check.compare:
-        problems += _transcripts(check, s["connections"], r["connections"])
-    problems += _server_streams(check, server, r["server"])
-    problems += hygiene(check, server, r["server"])
-    return verdict_of(problems)
+from .outcome import last_line, status
 
 
 def server_ended(check, server: dict) -> tuple[Verdict, Finding] | None:
@@ -66,101 +52,17 @@ def server_exited(server: dict) -> list[Finding]:
     ]
 
 
-def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
-    found = []
-    held = {
-        g.name
-        for g in check.stimulus.connections
-        for step in g.script
-        if "wait_for" in step.model_dump()
-    }
-    skipped = sum(1 for c in mine if c.get("skipped"))
-    for c, e in zip(mine, ref, strict=False):
-        if c.get("skipped"):
-            continue
-        where = f"connection '{c['group']}' #{c['index'] + 1}"
-        if e["completed"] and not c["completed"]:
-            f = Finding(
-                (f"{where} got stuck at {c['stuck']}" if c["stuck"] else f"{where} broke off")
-                + (f" ({c['error']})" if c["error"] else ""),
-                expected=summary(e["received"]),
-                actual=_received(c),
-            )
-            if held and c["group"] not in held:
-                f.diagnosis.append(diagnose.served_one_at_a_time())
-            elif c["stuck"] and "wait_eof" in c["stuck"]:
-                f.diagnosis.append(diagnose.no_close())
-            elif c["error"] and not e["received"]["size"]:
-                f.diagnosis.append(diagnose.reset_while_sending())
-            elif (missing := _held_back(c, e)) is not None:
-                want = e["received"]["size"]
-                f.diagnosis.append(diagnose.held_until_newline(want - len(missing), want, missing))
-            else:
-                f.diagnosis.append(
-                    diagnose.short_echo(
-                        c["received_total"], e["received"]["size"], c["eof"] or bool(c["error"])
-                    )
-                )
-            found.append(f)
-            continue
-        f = differs(
-            f"{where} received other bytes than the reference's", c["received"], e["received"]
-        )
-        if f:
-            f.diagnosis.append(
-                diagnose.short_echo(c["received"]["size"], e["received"]["size"], c["eof"])
-            )
-            found.append(f)
-        elif e["eof"] and not c["eof"]:
-            found.append(
-                Finding(
-                    f"{where} never saw the server close the connection",
-                    diagnosis=[diagnose.no_close()],
-                )
-            )
-    if len(found) > SHOWN:
-        more = len(found) - SHOWN
-        found = found[:SHOWN]
-        found[0].reason += f"; {more} more connection(s) like it"
-    if skipped and found:
-        found[0].reason += f"; {skipped} later connection(s) of its group were not made"
-    return found
+# requirement word -> check -> commands that show it by hand (an http check's curl lines)
+Reproducers = dict[str, Callable[[object], str]]
 
 
-def _server_streams(check, mine: dict, ref: dict) -> list[Finding]:
-    """What the server itself wrote while serving, where the check compares it."""
-    found = []
-    for stream in ("stdout", "stderr"):
-        if f"server_{stream}" not in check.compare:
-            continue
-        reason = f"the server's {stream} differs from the reference's"
-        f = differs(reason, mine[stream], ref[stream])
-        if f:
-            found.append(f)
-    return found
-
-
-def _received(c: dict) -> str:
-    """What a connection got: its digest covers only what the script waited for."""
-    if c["received_total"] > c["received"]["size"]:
-        return f"{c['received_total']} bytes"
-    return summary(c["received"])
-
-
-def _held_back(mine: dict, ref: dict) -> bytes | None:
-    """The bytes that never came back on a connection still open, when they all follow the
-    last newline sent: a server that echoes only whole lines (or whole buffers)."""
-    got, want = mine["received_total"], ref["received"]["size"]
-    if mine["eof"] or got >= want:
-        return None
-    missing = window(ref["received"], got, want)
-    return missing if missing is not None and b"\n" not in missing else None
-
-
-def hygiene(check, server: dict, ref: dict) -> list[Finding]:
+def hygiene(
+    check, server: dict, ref: dict, reproducers: Reproducers | None = None
+) -> list[Finding]:
+    shown = reproducers or {}
     found = _children_left(check, server, ref) + _listener_held(check, server)
     found += _sigpipe_not_ignored(check, server, ref) + _listens_elsewhere(check, server, ref)
-    found += _busy_waiting(check, server, ref) + _threads_at_start(check, server, ref)
+    found += _busy_waiting(check, server, ref) + _threads_at_start(check, server, ref, shown)
     found += _children_killed(check, server, ref)
     if "children_reaped" in check.require and server.get("zombies"):
         found.append(
@@ -179,7 +81,7 @@ def hygiene(check, server: dict, ref: dict) -> list[Finding]:
                     expected=f"{ref['fds_after']} open descriptors",
                     actual=f"{server['fds_after']}",
                     diagnosis=diagnose.fds_left(grew, server.get("fds_left", {})),
-                    reproduce=descriptors(check.stimulus) if check.driver == "http" else None,
+                    reproduce=_shown(shown, "no_fd_growth", check),
                 )
             )
     return found
@@ -243,7 +145,7 @@ def _children_killed(check, server: dict, ref: dict) -> list[Finding]:
     ]
 
 
-def _threads_at_start(check, server: dict, ref: dict) -> list[Finding]:
+def _threads_at_start(check, server: dict, ref: dict, shown: Reproducers) -> list[Finding]:
     """Fewer threads than the reference's before the first connection: a pool made late."""
     mine, theirs = server.get("threads_at_start"), ref.get("threads_at_start")
     if "threads_at_start" not in check.require or mine is None or theirs is None:
@@ -256,7 +158,7 @@ def _threads_at_start(check, server: dict, ref: dict) -> list[Finding]:
             expected=f"{theirs} (the reference's: its main thread and the pool's workers)",
             actual=str(mine),
             diagnosis=[diagnose.pool_made_late(mine, theirs)],
-            reproduce=threads(check.stimulus) if check.driver == "http" else None,
+            reproduce=_shown(shown, "threads_at_start", check),
         )
     ]
 
@@ -316,3 +218,8 @@ def _children_left(check, server: dict, ref: dict) -> list[Finding]:
             diagnosis=[diagnose.children_left(live - expected)],
         )
     ]
+
+
+def _shown(reproducers: Reproducers, word: str, check) -> str | None:
+    how = reproducers.get(word)
+    return how(check) if how else None

@@ -7,8 +7,9 @@ from typing import Annotated
 
 from pydantic import Field, PrivateAttr
 
+from grader.kinds.registry import Check
 from grader.suite.base import SuiteModel
-from grader.suite.check import Check, CheckBase
+from grader.suite.check import CheckBase
 from grader.suite.fields import AnyText, ProgramName, Text
 from grader.suite.gradescope_options import GradescopeOptions
 from grader.suite.limits import DEFAULT_LIMITS, Limits

@@ -6,8 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from grader.kinds.registry import CHECK_MODELS
 from grader.suite.assignment import Assignment
-from grader.suite.check import CHECK_MODELS, CheckBase
+from grader.suite.check import CheckBase
 from grader.suite.data import Generated
 from grader.suite.limits import Limits
 from grader.suite.locate import YamlPath

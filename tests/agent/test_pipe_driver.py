@@ -17,6 +17,7 @@ import pytest
 
 from grader.agent.datagen import generate
 from grader.agent.digest import BLOCK, HEAD, TAIL
+from grader.agent.protocol import PROTOCOL_VERSION
 
 MiB = 1024 * 1024
 NO_EXIT = {"code": None, "signal": "SIGKILL", "signum": 9}  # the agent killed it
@@ -65,7 +66,7 @@ def test_stdout_bytes_and_exit_code(agent):
     assert obs["stderr"]["size"] == 0
     assert obs["stall"] is None
     assert obs["limit"] is None
-    assert obs["agent_version"] == 1
+    assert obs["protocol"] == PROTOCOL_VERSION
 
 
 def test_stdout_and_stderr_are_kept_apart(agent):
@@ -442,7 +443,7 @@ def test_unknown_driver_is_reported_in_the_observation(make_request, agent_proce
     obs = json.loads(done.stdout)
     assert obs["ok"] is False
     assert "carrier-pigeon" in obs["error"]
-    assert obs["agent_version"] == 1
+    assert obs["protocol"] == PROTOCOL_VERSION
     assert b"Traceback" not in done.stderr
 
 

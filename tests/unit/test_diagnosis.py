@@ -11,9 +11,9 @@ from grader.agent.digest import StreamDigest
 from grader.agent.http_response import parse
 from grader.agent.server_run import _left_open
 from grader.judge import diagnose, judge
-from grader.judge.curl import reproduce
-from grader.judge.http_causes import race
-from grader.judge.stimulus import describe
+from grader.kinds.http.causes import race
+from grader.kinds.http.curl import reproduce
+from grader.kinds.registry import kind_of
 from grader.suite.limits import DEFAULT_LIMITS
 from tests.support import canned_check, pipe_observation
 
@@ -426,9 +426,9 @@ def test_a_umask_is_part_of_the_stimulus_a_student_reproduces():
     check = canned_check(
         "pipe", {"program": "shell", "stdin": "echo hi > out.txt\n", "umask": "000"}
     )
-    assert describe(check.stimulus) == './shell; stdin: "echo hi > out.txt\\n"; umask 000'
+    assert kind_of(check).describe(check) == './shell; stdin: "echo hi > out.txt\\n"; umask 000'
     full = canned_check("pipe", {"program": "pipemsg", "stdin_file": "d", "stdout_full": True})
-    assert describe(full.stimulus) == "./pipemsg; stdin: < d; stdout: > /dev/full"
+    assert kind_of(full).describe(full) == "./pipemsg; stdin: < d; stdout: > /dev/full"
 
 
 def test_a_file_left_open_in_a_child_is_named_beside_pipe_ends():

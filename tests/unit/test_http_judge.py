@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.agent.http_response import parse
-from grader.judge.http import _beside_idle, _many, _request, _response, _unanswered, _upstream
+from grader.kinds.http.judge import _beside_idle, _many, _request, _response, _unanswered, _upstream
 from tests.support import canned_check
 
 FILE = bytes(range(256)) * 4  # a binary file: NUL bytes of its own

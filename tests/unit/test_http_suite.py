@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from grader.agent.http_exchange import request_bytes
+from grader.kinds.http.model import HttpCheck
 from grader.suite import SuiteError, load_suite
-from grader.suite.check import HttpCheck
 
 HEAD = """\
 assignments:

@@ -5,7 +5,7 @@ and what a stdout that differs on a terminal says."""
 from __future__ import annotations
 
 from grader.judge import judge
-from grader.judge.stimulus import describe
+from grader.kinds.registry import kind_of
 from grader.suite.limits import DEFAULT_LIMITS
 from tests.support import canned_check, pipe_observation
 
@@ -63,4 +63,4 @@ def test_a_stdout_that_differs_on_a_terminal_says_what_a_terminal_asks_for():
     result = judge(check, DEFAULT_LIMITS, _run(b"one\n"), _run(b"$ one\n$ "))
     assert str(result.verdict) == "fail"
     assert "stdin was a terminal in this check (isatty(0) is true)" in _said(result)
-    assert "stdin is a terminal" in describe(check.stimulus)
+    assert "stdin is a terminal" in kind_of(check).describe(check)

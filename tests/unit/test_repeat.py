@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.grade import combine
-from grader.suite.check import parse_check
+from grader.suite import parse_check
 from grader.verdict import CheckResult, Finding, Verdict
 
 CHECK = parse_check(

@@ -3,8 +3,9 @@ judged from canned observations against the reference's."""
 
 from __future__ import annotations
 
-from grader.judge.memory import SLACK_KIB, memory_grew
 from grader.judge.server import hygiene
+from grader.kinds.http.judge import REPRODUCERS
+from grader.kinds.http.memory import SLACK_KIB, memory_grew
 from tests.support import canned_check
 
 POOL = {
@@ -20,7 +21,7 @@ MANY = {
 def test_a_pool_with_fewer_threads_than_the_reference_before_any_connection_fails():
     check = canned_check("http", POOL, require=["threads_at_start"])
     ref = {"threads_at_start": 5}
-    (found,) = hygiene(check, {"threads_at_start": 1}, ref)
+    (found,) = hygiene(check, {"threads_at_start": 1}, ref, REPRODUCERS)
     assert (found.expected.split()[0], found.actual) == ("5", "1")
     assert found.diagnosis[0].startswith("4 thread(s) missing before the first connection")
     assert "ls /proc/$server/task" in found.reproduce and "curl " in found.reproduce

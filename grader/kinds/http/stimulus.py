@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, StrictBool, StrictStr, model_validator
 from pydantic_core import PydanticCustomError
 
+from grader.agent.protocol import HTTP_PATIENCE, HTTP_STEP_TIMEOUT
 from grader.suite.base import SuiteModel
 from grader.suite.data import Data
 from grader.suite.fields import FileName, PositiveBytes, PositiveCount, PositiveSeconds, ProgramName
@@ -105,8 +106,8 @@ class HttpStimulus(SuiteModel):
     files: dict[FileName, Data] = Field(default_factory=dict)
     make: dict[FileName, Made] = Field(default_factory=dict)
     port: Annotated[int, Field(strict=True, ge=1024, le=65535)] = 8000
-    step_timeout: PositiveSeconds = 3.0  # how long a server may stay silent while it owes bytes
-    patience: PositiveSeconds = 1.5  # how long a request made beside idle clients may wait
+    step_timeout: PositiveSeconds = HTTP_STEP_TIMEOUT  # silent while it owes bytes
+    patience: PositiveSeconds = HTTP_PATIENCE  # a request made beside idle clients
     # Before the server starts, a connection on its port is left in TIME_WAIT on the port's
     # side, as a server that has just closed one leaves it: bind needs SO_REUSEADDR.
     time_wait: StrictBool = False

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..verdict import Finding
+from grader.verdict import Finding
 
 # Characters a path may hold as they are (RFC 3986: unreserved, sub-delims, ":" and "@");
 # any other is percent-encoded. An escape of one of these is the same link written raw.

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, StrictBool, StrictStr, Tag, model_validator
 
+from grader.agent.protocol import STEP_TIMEOUT
 from grader.suite.base import SuiteModel
 from grader.suite.data import Data
 from grader.suite.fields import (
@@ -122,7 +123,7 @@ class SocketStimulus(SuiteModel):
     client: Client | None = None
     files: dict[FileName, Data] = Field(default_factory=dict)
     port: Annotated[int, Field(strict=True, ge=1024, le=65535)] = 8000
-    step_timeout: PositiveSeconds = 5.0  # how long a step may wait (generous: no tight timing)
+    step_timeout: PositiveSeconds = STEP_TIMEOUT  # how long a step may wait
     # Before the server starts, a connection on its port is left in TIME_WAIT on the port's
     # side, as a server that has just closed one leaves it: bind needs SO_REUSEADDR.
     time_wait: StrictBool = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shlex
 
-from .curl import WAIT, printf_command, server_command
+from grader.judge.shell import WAIT, printf_command, server_line
 
 GENERATED = {  # a stand-in of the same size for the grader's generated data
     "binary": "head -c {size} /dev/urandom",
@@ -25,7 +25,7 @@ def _bytes(spec) -> str:
 
 
 def _server(stim) -> str:
-    lines = [server_command(stim), "sleep 0.5  # until it listens"]
+    lines = [server_line(stim), "sleep 0.5  # until it listens"]
     lines += [_group(stim.port, g) for g in stim.connections]
     lines.append("kill %1  # the server")
     return "\n".join(lines)

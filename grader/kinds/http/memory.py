@@ -5,8 +5,9 @@ correct server settles into (malloc's arenas, thread stacks kept for reuse)."""
 
 from __future__ import annotations
 
-from ..verdict import Finding
-from . import diagnose
+from grader.judge import diagnose
+from grader.verdict import Finding
+
 from .curl import memory_growth
 
 SLACK_KIB = 2048  # growth allowed beyond the reference's: a leak of 10 KiB per request in 200

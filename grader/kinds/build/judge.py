@@ -7,9 +7,9 @@ from __future__ import annotations
 import base64
 import re
 
-from ..verdict import Finding, Verdict
-from .outcome import code, status
-from .streams import show
+from grader.judge.outcome import code, status
+from grader.judge.streams import show
+from grader.verdict import Finding, Verdict
 
 # A compiler's or a linker's warning (`io.c:12:5: warning: ...`, `cc1: warning: ...`), or one
 # that -Werror made an error (`... error: unused variable 'n' [-Werror=unused-variable]`).
@@ -20,7 +20,7 @@ _NOT_MAKE = re.compile(rb"^(?!make(\[\d+\])?:)\S")
 SHOWN = 200  # characters of a quoted line
 
 
-def judge_build(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
+def judge(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
     """The student's observation of a build check: how its command ended, then what it
     printed or what it left."""
     what = _what(check)
@@ -66,7 +66,7 @@ def judge_build(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | Non
     return Verdict.PASS, None
 
 
-def build_reference_trouble(check, r: dict) -> str | None:
+def reference_trouble(check, r: dict) -> str | None:
     """Why the reference does not meet the check's expectation itself, if it does not."""
     what = _what(check)
     if r.get("start_error") or r["ended_by"] != "exit" or code(r["exit"]) != 0:

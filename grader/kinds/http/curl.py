@@ -7,27 +7,20 @@ from __future__ import annotations
 import re
 import shlex
 
-from ..agent.http_exchange import PADDING, request_bytes
-from .streams import show
+from grader.agent.http_exchange import PADDING, request_bytes
+from grader.judge.shell import WAIT, printf_command, server_line
 
 SIZED = re.compile(r"/bytes/(\d+)$")  # what the grader's upstream answers with N bytes
 UPSTREAM = 9000  # the stand-in upstream's port, unless the check fixes one
-WAIT = 3  # seconds nc waits for a close that a correct server makes at once
 
 
 def server_command(stim) -> str:
-    upstream = getattr(stim, "upstream", None)  # an http stimulus's; a socket one has none
-    args = [a.replace("{port}", str(stim.port)) for a in stim.server.args]
-    if upstream:
-        args = [a.replace("{upstream}", str(upstream.port or UPSTREAM)) for a in args]
-    line = shlex.join([f"./{stim.server.program}", *args])
-    if upstream:
+    if stim.upstream:
+        upstream = str(stim.upstream.port or UPSTREAM)
+        args = [a.replace("{port}", str(stim.port)) for a in stim.server.args]
+        line = shlex.join([f"./{stim.server.program}", *args]).replace("{upstream}", upstream)
         return f"{_upstream_command(stim)}\n{line} &"
-    if getattr(stim, "time_wait", False):
-        # The server closes the connection first: its side of it waits in TIME_WAIT.
-        first = f"sleep 0.5; curl -sS -o /dev/null http://localhost:{stim.port}/; kill $!"
-        return f"{line} &\n{first}\n{line} &  # again at once, on the same port"
-    return f"{line} &"
+    return server_line(stim)
 
 
 # The early upstream's stand-in: it answers once the head is in, reading no body.
@@ -67,10 +60,6 @@ def _upstream_command(stim) -> str:
     port = stim.upstream.port or UPSTREAM
     root = "sudo " if port < 1024 else ""  # a port below 1024 is root's
     return f"{made}{root}python3 -m http.server {port}{where} &  # an upstream to relay to"
-
-
-def printf_command(data: bytes) -> str:
-    return "printf " + shlex.quote(show(data, 10_000)[1:-1].replace("%", "%%"))
 
 
 def request_command(stim, request) -> str:

@@ -3,7 +3,7 @@ was waiting on when nothing moved any more, and what the proxy must do instead."
 
 from __future__ import annotations
 
-from ..verdict import Finding
+from grader.verdict import Finding
 
 WRITES = ("write", "writev", "sendto")
 

@@ -4,17 +4,25 @@ once, what reached the upstream through a proxy, and whether the server survived
 
 from __future__ import annotations
 
-from ..verdict import Finding, Verdict
-from . import http_causes, listing_links, relay_deadlock
-from .curl import reproduce
+from grader.judge.outcome import verdict_of
+from grader.judge.server import hygiene, server_ended, server_exited
+from grader.judge.streams import differs
+from grader.verdict import Finding, Verdict
+
+from . import causes as http_causes
+from . import listing_links, relay_deadlock
+from .curl import descriptors, reproduce, threads
+from .describe import label
 from .memory import memory_grew
-from .outcome import verdict_of
-from .server import hygiene, server_ended, server_exited
-from .stimulus import label
-from .streams import differs
+
+# How a student sees the server's own state by hand, for the requirements that watch it.
+REPRODUCERS = {
+    "no_fd_growth": lambda check: descriptors(check.stimulus),
+    "threads_at_start": lambda check: threads(check.stimulus),
+}
 
 
-def judge_http(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
+def judge(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
     ended = server_ended(check, s["server"])
     if ended:
         ended[1].reproduce = reproduce(check.stimulus, check.stimulus.requests[0])
@@ -30,14 +38,14 @@ def judge_http(check, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
     deadlocked = any(obs.get("deadlock") for obs in s["requests"])
     if "upstream" in check.compare and not deadlocked:  # a deadlock's upstream says no more
         problems += _upstream(check, s.get("upstream") or {}, r.get("upstream") or {})
-    problems += hygiene(check, s["server"], r["server"])
+    problems += hygiene(check, s["server"], r["server"], REPRODUCERS)
     problems += memory_grew(check, s.get("memory"), r.get("memory"))
     for f in problems:  # the server's own troubles: shown by the last request
         f.reproduce = f.reproduce or reproduce(check.stimulus, check.stimulus.requests[-1])
     return verdict_of(problems)
 
 
-def http_reference_trouble(r: dict) -> str | None:
+def reference_trouble(check, r: dict) -> str | None:
     if not r["server"]["listened"] or not r["server"]["alive"]:
         return "the reference server did not listen, or did not survive"
     for number, obs in enumerate(r["requests"], 1):
