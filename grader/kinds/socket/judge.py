@@ -4,11 +4,11 @@ scripted connections, each connection's bytes against the reference's."""
 
 from __future__ import annotations
 
-from grader.judge import diagnose
 from grader.judge.outcome import verdict_of
 from grader.judge.program import judge_program, program_trouble
 from grader.judge.server import hygiene, server_ended, server_exited
 from grader.judge.streams import differs, summary, window
+from grader.kinds.socket import advice
 from grader.verdict import Finding, Verdict
 
 SHOWN = 3  # connections described one by one; the rest are counted
@@ -44,7 +44,7 @@ def _client(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
         # Same output and status, but without ever talking to the server: not a pass.
         return Verdict.FAIL, Finding(
             "the client never connected to the server",
-            diagnosis=[diagnose.never_connected()],
+            diagnosis=[advice.never_connected()],
         )
     left = s["client"].get("left_before_close")
     if verdict is Verdict.PASS and left and not r["client"].get("left_before_close"):
@@ -53,11 +53,11 @@ def _client(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
             "the client exited before the server closed the connection",
             expected=f"exit only once the server closes ({linger:g} s after end of input)",
             actual="exited while the server still had the connection open",
-            diagnosis=[diagnose.client_left_before_close()],
+            diagnosis=[advice.client_left_before_close()],
         )
     if finding and verdict in (Verdict.FAIL, Verdict.TIMEOUT):
         timed_out = verdict is Verdict.TIMEOUT
-        finding.diagnosis += diagnose.client(timed_out, client.stdin, s, r)
+        finding.diagnosis += advice.client(timed_out, client.stdin, s, r)
     return verdict, finding
 
 
@@ -95,17 +95,17 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
                 actual=_received(c),
             )
             if held and c["group"] not in held:
-                f.diagnosis.append(diagnose.served_one_at_a_time())
+                f.diagnosis.append(advice.served_one_at_a_time())
             elif c["stuck"] and "wait_eof" in c["stuck"]:
-                f.diagnosis.append(diagnose.no_close())
+                f.diagnosis.append(advice.no_close())
             elif c["error"] and not e["received"]["size"]:
-                f.diagnosis.append(diagnose.reset_while_sending())
+                f.diagnosis.append(advice.reset_while_sending())
             elif (missing := _held_back(c, e)) is not None:
                 want = e["received"]["size"]
-                f.diagnosis.append(diagnose.held_until_newline(want - len(missing), want, missing))
+                f.diagnosis.append(advice.held_until_newline(want - len(missing), want, missing))
             else:
                 f.diagnosis.append(
-                    diagnose.short_echo(
+                    advice.short_echo(
                         c["received_total"], e["received"]["size"], c["eof"] or bool(c["error"])
                     )
                 )
@@ -116,14 +116,14 @@ def _transcripts(check, mine: list[dict], ref: list[dict]) -> list[Finding]:
         )
         if f:
             f.diagnosis.append(
-                diagnose.short_echo(c["received"]["size"], e["received"]["size"], c["eof"])
+                advice.short_echo(c["received"]["size"], e["received"]["size"], c["eof"])
             )
             found.append(f)
         elif e["eof"] and not c["eof"]:
             found.append(
                 Finding(
                     f"{where} never saw the server close the connection",
-                    diagnosis=[diagnose.no_close()],
+                    diagnosis=[advice.no_close()],
                 )
             )
     if len(found) > SHOWN:
