@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import threading
@@ -11,11 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .atomic import write_atomically
+from .hashing import tree_hash, value_hash
 from .judge import reference_trouble
 from .observe import build_and_provide, observe
 from .resources import AGENT
 from .sandbox import Sandbox, SandboxError
-from .submission_files import tree_hash
 
 # In a reference folder: it holds exported observations (`grader export public`), not code.
 EXPORTED = "EXPORTED-OBSERVATIONS"
@@ -54,23 +53,20 @@ class References:
         if not self._base:
             data = [self.assignment.data_dir] if self.assignment.data_dir else []
             self._base = tree_hash(self.assignment.reference_dir, *data)  # the agent: below
-        both = f"{self._base}:{self.fingerprint(check, limits, kind)}"
-        return hashlib.sha256(both.encode()).hexdigest()
+        return value_hash([self._base, self.fingerprint(check, limits, kind)])
 
     def fingerprint(self, check, limits, kind: str) -> str:
         """What an observation depends on besides the reference: the check, its limits,
         the build, the agent and the sandbox. An exported observation must match it."""
-        payload = json.dumps(
+        return value_hash(
             [
                 _agent_hash(),
                 self.assignment.build,
                 check.model_dump(mode="json"),
                 limits.model_dump(mode="json"),
                 kind,
-            ],
-            sort_keys=True,
+            ]
         )
-        return hashlib.sha256(payload.encode()).hexdigest()
 
     def observe(self, check, limits, kind: str) -> dict:
         with self._lock:  # jobs share one reference sandbox: one check at a time in it

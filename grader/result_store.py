@@ -5,15 +5,14 @@ graded again while a changed one (or a changed suite, reference or image) is."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 from .atomic import write_atomically
 from .discover import Submission
+from .hashing import tree_hash, value_hash
 from .resources import PACKAGE
 from .results import SubmissionResult
-from .submission_files import tree_hash
 
 DEFAULT_FOLDER = Path("grader-results")  # then the assignment's name
 
@@ -23,7 +22,7 @@ def grading_key(assignment, checks: list, sandbox: str) -> str:
     limits, the reference and its data, the grader's own code (the agent's, which the
     image is built from, included) and the kind of sandbox."""
     data = [assignment.data_dir] if assignment.data_dir else []
-    payload = json.dumps(
+    return value_hash(
         [
             [c.model_dump(mode="json") for c in checks],
             assignment.build,
@@ -31,14 +30,12 @@ def grading_key(assignment, checks: list, sandbox: str) -> str:
             [assignment.limits_for(c).model_dump(mode="json") for c in checks],
             tree_hash(assignment.reference_dir, PACKAGE, *data),  # the judge decides too
             sandbox,
-        ],
-        sort_keys=True,
+        ]
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def submission_key(sub: Submission, grading: str) -> str:
-    return hashlib.sha256(f"{grading}:{tree_hash(sub.path)}".encode()).hexdigest()
+    return value_hash([grading, tree_hash(sub.path)])
 
 
 class Unwritable(Exception):

@@ -4,7 +4,6 @@ student ships can hang, crash or swell the grader on the host."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
@@ -76,36 +75,6 @@ def _special(path: str) -> bool:
     except OSError:
         return True
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))
-
-
-def tree_hash(*roots: Path) -> str:
-    """A hash of every file's name and bytes below the roots (build products excluded); a
-    symlink counts by its target's name, a file too large to grade by its size alone."""
-    h = hashlib.sha256()
-    for root in roots:
-        for rel, st in contents(root).files:
-            if rel.endswith((".o", ".pyc")):
-                continue
-            h.update(rel.encode(errors="surrogateescape") + b"\0")
-            _hash_one(h, root / rel, st)
-    return h.hexdigest()
-
-
-def _hash_one(h, path: Path, st: os.stat_result) -> None:
-    if stat.S_ISLNK(st.st_mode):
-        try:
-            h.update(b"link:" + os.fsencode(os.readlink(path)))
-        except OSError as e:
-            h.update(f"unreadable:{e.errno}".encode())
-    elif st.st_size > MAX_BYTES:
-        h.update(f"size:{st.st_size}:{st.st_mtime_ns}".encode())  # refused anyway: not read
-    else:
-        try:
-            with open(path, "rb") as f:
-                while chunk := f.read(CHUNK):
-                    h.update(chunk)
-        except OSError as e:
-            h.update(f"unreadable:{e.errno}".encode())
 
 
 def _mib(n: int) -> str:

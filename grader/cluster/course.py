@@ -4,12 +4,12 @@ client makes it once per run; each worker unpacks it once and keeps it loaded.""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..grade import sandbox_limits
+from ..hashing import bytes_hash
 from ..suite import Suite, load_suite
 from .packing import pack, unpack
 
@@ -24,7 +24,7 @@ def make(suite: Suite, assignment: str, check_ids: list[str], no_cache: bool) ->
     entries = {str(p.relative_to(root)): p for p in (suite.path, *folders)}
     archive = pack(entries)
     return {
-        "digest": hashlib.sha256(archive).hexdigest(),
+        "digest": bytes_hash(archive),
         "archive": archive,
         "suite": str(suite.path.relative_to(root)),
         "assignment": assignment,

@@ -7,9 +7,9 @@ from __future__ import annotations
 import functools
 
 from .. import __version__
+from ..hashing import tree_hash
 from ..resources import PACKAGE
 from ..sandbox import image
-from ..submission_files import tree_hash
 
 Identity = dict[str, str]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import tempfile
@@ -12,6 +11,7 @@ from pathlib import Path
 import docker
 import docker.errors
 
+from ..hashing import files_hash
 from ..resources import AGENT, DOCKERFILE
 
 REPOSITORY = "grader-sandbox"
@@ -31,10 +31,8 @@ def _agent_files() -> list[Path]:
 
 def tag() -> str:
     """The image's name: a hash of everything that goes into it."""
-    h = hashlib.sha256(DOCKERFILE.read_bytes())
-    for path in _agent_files():
-        h.update(str(path.relative_to(AGENT)).encode() + b"\0" + path.read_bytes())
-    return f"{REPOSITORY}:{h.hexdigest()[:16]}"
+    digest = files_hash(AGENT, _agent_files(), seed=DOCKERFILE.read_bytes())
+    return f"{REPOSITORY}:{digest[:16]}"
 
 
 def exists(client: docker.DockerClient, name: str) -> bool:

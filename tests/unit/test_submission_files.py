@@ -7,7 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
-from grader.submission_files import MAX_BYTES, contents, copy_ignore, tree_hash
+from grader.hashing import tree_hash
+from grader.submission_files import MAX_BYTES, contents, copy_ignore
 
 
 def _hostile(tmp_path: Path) -> Path:
