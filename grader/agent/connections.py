@@ -60,7 +60,8 @@ class Connection:
         self.waiting = False  # for bytes or an end of file only the server can send
         self._reading = threading.Event()  # cleared by stop_reading: the reader pauses
         self._reading.set()
-        self._given_up = False  # the server stopped moving: no wait lasts its full time
+        self.given_up = False  # the server stopped moving: no wait lasts its full time
+        self._reader: threading.Thread | None = None
 
     # -- running ------------------------------------------------------------------------------
 
@@ -77,16 +78,8 @@ class Connection:
             self.stuck = "its start: the check's time ran out"
             self.connected.set()
             return
-        try:
-            self.sock = socket.create_connection(("127.0.0.1", self.port), CONNECT_TIMEOUT)
-            self.sock.settimeout(None)
-        except OSError as e:
-            self.error = f"connect: {e.strerror or e}"
-            self.connected.set()
+        if not self.open():
             return
-        self.connected.set()
-        reader = threading.Thread(target=self._read, daemon=True)
-        reader.start()
         try:
             for number, step in enumerate(self.script, 1):
                 if time.monotonic() >= self.deadline or not self._step(step):
@@ -98,8 +91,22 @@ class Connection:
             self.error = self.error or f"{e.strerror or e}"
         finally:
             self.finished_at = time.monotonic()
-            self._close()
-            reader.join(timeout=1)
+            self.close()
+
+    def open(self, rcvbuf: int | None = None) -> bool:
+        """Connect and start reading what arrives; False (and `error` said) when the
+        connection fails. `rcvbuf`: a receive buffer that small, set before the handshake
+        so that the window the server sees is small from the start."""
+        try:
+            self.sock = _connect(self.port, rcvbuf)
+        except OSError as e:
+            self.error = f"connect: {e.strerror or e}"
+            return False
+        finally:
+            self.connected.set()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        return True
 
     def skip(self) -> None:
         self.skipped = True
@@ -109,29 +116,26 @@ class Connection:
         ((kind, arg),) = step.items()
         if kind == "send":
             for piece in stimulus_pieces(_seeded(arg, self.index)):
-                if not self._send(piece):
+                if not self.send_piece(piece):
                     return not self._reading.is_set()  # unread echoes stopped the server
         elif kind == "expect":
             want = self.sent if arg == "all" else int(arg)
-            self._wait(lambda: len(self.received) >= want or self.eof)
+            self.wait_until(lambda: len(self.received) >= want or self.eof)
             if len(self.received) < want:
                 return False
             self.watermark = max(self.watermark, want)
         elif kind == "wait_eof":
-            if not self._wait(lambda: self.eof):
+            if not self.wait_until(lambda: self.eof):
                 return False
             self.watermark = len(self.received)
         elif kind == "shutdown":
             self.sock.shutdown(socket.SHUT_WR)
         elif kind == "reset":
-            # SO_LINGER with a zero timeout: close() sends RST, as a crashed client would.
-            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self._close()
+            self.reset()
         elif kind == "close":
             self._close()
         elif kind == "stop_reading":
-            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_RCVBUF)
-            self._reading.clear()
+            self.stop_reading()
         elif kind == "pause":
             time.sleep(float(arg))
         elif kind == "wait_for":
@@ -140,7 +144,26 @@ class Connection:
             return self.finished[arg].wait(self._timeout(2 * self.step_timeout))
         return True
 
-    def _send(self, piece: bytes) -> bool:
+    def reset(self) -> None:
+        # SO_LINGER with a zero timeout: close() sends RST, as a crashed client would.
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self._close()
+
+    def stop_reading(self) -> None:
+        """Read nothing more (until resume_reading): the server's writes to us block once
+        the little our receive buffer holds is full."""
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_RCVBUF)
+        self._reading.clear()
+
+    def resume_reading(self) -> None:
+        self._reading.set()
+
+    def close(self) -> None:
+        self._close()
+        if self._reader is not None:
+            self._reader.join(timeout=1)
+
+    def send_piece(self, piece: bytes) -> bool:
         """Send the whole piece, or False once the server takes no byte for the step's time
         (after stop_reading: for UNREAD_STILL). Never blocks past the check's deadline: a
         server that stops reading must not hold the agent."""
@@ -162,13 +185,15 @@ class Connection:
     def _timeout(self, wanted: float) -> float:
         return max(0.0, min(wanted, self.deadline - time.monotonic()))
 
-    def _wait(self, condition) -> bool:
+    def wait_until(self, condition, timeout: float | None = None) -> bool:
+        """Wait (the step's time, or `timeout`) for the condition on what arrived; it ends
+        early when nothing more can arrive or the server stopped moving."""
         with self._arrived:
             self.waiting = True
             try:
                 self._arrived.wait_for(
-                    lambda: condition() or self.ended or self._given_up,
-                    self._timeout(self.step_timeout),
+                    lambda: condition() or self.ended or self.given_up,
+                    self._timeout(self.step_timeout if timeout is None else timeout),
                 )
             finally:
                 self.waiting = False
@@ -187,7 +212,7 @@ class Connection:
 
     def give_up(self) -> None:
         with self._arrived:
-            self._given_up = True
+            self.given_up = True
             self._arrived.notify_all()
 
     def _read(self) -> None:
@@ -240,6 +265,20 @@ class Connection:
             "error": self.error,
             "seconds": round((self.finished_at or time.monotonic()) - self.started, 3),
         }
+
+
+def _connect(port: int, rcvbuf: int | None) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        if rcvbuf:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        sock.settimeout(CONNECT_TIMEOUT)
+        sock.connect(("127.0.0.1", port))
+        sock.settimeout(None)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def _seeded(spec, index: int):

@@ -15,7 +15,7 @@ import os
 import time
 from typing import Protocol
 
-from . import procfs, socket_ends
+from . import socket_ends
 from .upstream import Upstream
 from .watcher import TreeWatcher
 
@@ -47,17 +47,7 @@ class DeadlockWatch:
         return {
             "client": {"sent": client.sent, "size": client.size, "received": client.received},
             "upstream": answer,
-            "proxy": self._blocked(),
+            "proxy": socket_ends.blocked(
+                self.watcher.live, self.port, {self.upstream.port: "the upstream"}
+            ),
         }
-
-    def _blocked(self) -> list[dict]:
-        """Each thread of the server blocked reading or writing, and on which connection."""
-        peers = {self.upstream.port: "the upstream"}
-        found = []
-        for p in self.watcher.live:
-            targets = procfs.fd_targets(p.pid)
-            named = socket_ends.connections(set(targets.values()), self.port, peers)
-            for call, fd in procfs.blocked_calls(p.pid):
-                on = named.get(targets.get(fd, ""), targets.get(fd, "?"))
-                found.append({"pid": p.pid, "comm": p.comm, "call": call, "fd": fd, "on": on})
-        return found

@@ -57,7 +57,7 @@ def serve(
         watcher = TreeWatcher(os.getpid(), proc.pid, SETTLED)
         if req.get("threads_at_start"):
             # Threads made after listen() (a pool) are there once the tree goes quiet.
-            _settle(watcher, proc)
+            settle(watcher, lambda: proc.poll() is None)
             server["threads_at_start"] = procfs.threads(watcher.live)
         measure = req.get("measure", False)  # descriptors and zombies: worth two idle waits
         before = procfs.fd_targets(proc.pid)
@@ -68,7 +68,7 @@ def serve(
         if held is not None:
             server["listener_held"] = held.stop()
         if measure or exits is not None:
-            _settle(watcher, proc)
+            settle(watcher, lambda: proc.poll() is None)
         if exits is not None:
             server["children_killed"] = exits.stop()
         if req.get("idle_window"):
@@ -79,7 +79,7 @@ def serve(
         server["sigpipe_ignored"] = running and procfs.sigpipe_ignored(proc.pid)
         after = procfs.fd_targets(proc.pid) if running else {}
         server["fds_after"] = len(after) if running else None
-        server["fds_left"] = _left_open(before, after, cwd, port, peers or {})
+        server["fds_left"] = left_open(before, after, cwd, port, peers or {})
         server["zombies"] = watcher.zombies()
         server["live"] = len(watcher.live)  # processes of its tree still running, itself too
     status = proc.poll()
@@ -173,9 +173,10 @@ def _busy_threads(main_pid: int, window: float) -> float:
     return round(running / max(samples, 1), 2)
 
 
-def _settle(watcher: TreeWatcher, proc: subprocess.Popen) -> None:
+def settle(watcher: TreeWatcher, running: Callable[[], bool]) -> None:
+    """Wait (at most SETTLE) until the server's tree has gone idle, while it runs."""
     deadline = time.monotonic() + SETTLE
-    while time.monotonic() < deadline and proc.poll() is None:
+    while time.monotonic() < deadline and running():
         now = time.monotonic()
         watcher.sample(now, None)
         if watcher.quiet(now):
@@ -183,7 +184,7 @@ def _settle(watcher: TreeWatcher, proc: subprocess.Popen) -> None:
         time.sleep(TICK)
 
 
-def _left_open(
+def left_open(
     before: dict[int, str], after: dict[int, str], cwd: str, port: int, peers: dict[int, str]
 ) -> dict[str, dict]:
     """The descriptors opened while the clients came and still open, by what they point at

@@ -41,6 +41,19 @@ def connections(targets: set[str], port: int, peers: dict[int, str]) -> dict[str
     return named
 
 
+def blocked(procs: list[procfs.Proc], port: int, peers: dict[int, str]) -> list[dict]:
+    """Each thread of these processes blocked reading or writing, and on which connection
+    (a client's on the server's port `port`, one to a peer, or what the descriptor is)."""
+    found = []
+    for p in procs:
+        targets = procfs.fd_targets(p.pid)
+        named = connections(set(targets.values()), port, peers)
+        for call, fd in procfs.blocked_calls(p.pid):
+            on = named.get(targets.get(fd, ""), targets.get(fd, "?"))
+            found.append({"pid": p.pid, "comm": p.comm, "call": call, "fd": fd, "on": on})
+    return found
+
+
 def _port(address: str) -> int:
     """The port of `0100007F:1F40`, the tables' hexadecimal address:port."""
     return int(address.rsplit(":", 1)[1], 16)
