@@ -220,6 +220,10 @@ class Connection:
             self._reading.wait()
             try:
                 data = self.sock.recv(65536)
+                # Acknowledge at once, as a busy client's replies would: a delayed ACK holds
+                # a server's next small write back (Nagle) for up to 40 ms.
+                with contextlib.suppress(OSError):
+                    self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
             except OSError as e:
                 if not self._closing:
                     self.error = self.error or (e.strerror or str(e))

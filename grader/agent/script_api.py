@@ -12,8 +12,10 @@ documents every public name here; lint checks a script's uses against them.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
+import signal
 import socket
 import threading
 import time
@@ -29,6 +31,8 @@ from .stall_guard import StallGuard
 from .watcher import TreeWatcher
 
 SHOWN = 300  # bytes of what a client received that a failure shows (the last ones)
+# Public for the driver, not for scripts: lint refuses them in a script.
+DRIVER_ONLY = frozenset({"finish", "summary", "stop", "program_path", "targets", "observation"})
 
 
 class ScriptFailed(Exception):
@@ -94,6 +98,10 @@ class Server:
     """A server started by t.server(): run (and at the end measured and stopped) by the
     agent's server runner, on a thread of its own while the script talks to it."""
 
+    program: str
+    port: int
+    pid: int | None  # its main process, once it listens
+
     def __init__(self, test: Test, program: str, args: list[str], port: int) -> None:
         self.program, self.port = program, port
         self.pid: int | None = None
@@ -113,6 +121,7 @@ class Server:
         except Exception as e:  # a bug of ours must show, not hang the check
             self.result = {"listened": False, "start_error": f"grader: {e!r}"}
         finally:
+            self.result["port"] = self.port
             self._ready.set()
 
     def _talk(self, port: int, deadline: float, pid: int) -> list[dict]:
@@ -138,6 +147,8 @@ class Server:
 class Client:
     """A client connection to the server, made by t.connect(). A reader thread keeps
     everything that arrives; expect/read_line/read_until_closed consume it in order."""
+
+    name: str
 
     def __init__(self, test: Test, name: str, port: int, rcvbuf: int | None) -> None:
         self.name = name
@@ -203,6 +214,17 @@ class Client:
         """The next whole line, without its newline."""
         return self.expect(b"\n", timeout)[:-1]
 
+    def read_lines(self, count: int, timeout: float | None = None) -> list[str]:
+        """The next `count` lines, or as many as came (each waited for as read_line does):
+        for a script that words what is missing itself."""
+        lines: list[str] = []
+        try:
+            while len(lines) < count:
+                lines.append(self.read_line(timeout))
+        except Timeout:
+            pass
+        return lines
+
     def read_bytes(self, count: int, timeout: float | None = None) -> bytes:
         """Exactly the next `count` bytes."""
         return self._take(
@@ -210,6 +232,17 @@ class Client:
             f"{count} more bytes",
             timeout,
         )
+
+    def read_up_to(self, count: int, timeout: float | None = None) -> bytes:
+        """The next `count` bytes, or as many as came by the time the wait ended (the
+        step's time, or the server stopped moving): never a Timeout."""
+        try:
+            return self.read_bytes(count, timeout)
+        except Timeout:
+            with self._conn._arrived:
+                data = bytes(self._conn.received[self._cursor : self._cursor + count])
+            self._cursor += len(data)
+            return data
 
     def read_until_closed(self, timeout: float | None = None) -> bytes:
         """Everything until the server closes the connection."""
@@ -232,6 +265,7 @@ class Client:
     def _take(self, end_of, what: str, timeout: float | None) -> bytes:
         found: list[int] = []
         conn = self._conn
+        conn.given_up = False  # an earlier wait's stall: this one looks again
 
         def ready() -> bool:
             end = end_of(conn.received, self._cursor)
@@ -285,6 +319,8 @@ class Client:
 class Test:
     """`t`: what a check script is given."""
 
+    step_timeout: float  # how long a wait lasts unless told otherwise
+
     def __init__(self, req: dict, cwd: str, deadline: float) -> None:
         self.req, self.cwd, self.deadline = req, cwd, deadline
         self.step_timeout = float(req["step_timeout"])
@@ -332,13 +368,23 @@ class Test:
 
     # -- clients ------------------------------------------------------------------------------
 
-    def connect(self, name: str, rcvbuf: int | None = None) -> Client:
-        """A client connected to the server; `rcvbuf`: a receive buffer that small (bytes),
-        for a client that will stop reading."""
+    def connect(
+        self, name: str, send: bytes | str | None = None, rcvbuf: int | None = None
+    ) -> Client:
+        """A client connected to the server, which sends `send` at once, if given;
+        `rcvbuf`: a receive buffer that small (bytes), for a client that will stop reading."""
         client = Client(self, name, self._server().port, rcvbuf)
         self.clients.append(client)
         self._connections.append(client._conn)
+        if send is not None:
+            client.send(send)
         return client
+
+    def settle(self) -> None:
+        """Wait (up to 3 s) until the server's processes have gone idle: what was sent to it
+        has been handled."""
+        server = self._server()
+        settle(TreeWatcher(os.getpid(), server.pid or 0, SETTLED), server.alive)
 
     # -- processes ----------------------------------------------------------------------------
 
@@ -346,9 +392,8 @@ class Test:
         """The server's processes now (after they go idle, if `settle_first`)."""
         target = self._server()
         pid = target.pid or 0
-        watcher = TreeWatcher(os.getpid(), pid, SETTLED)
         if settle_first:
-            settle(watcher, target.alive)
+            self.settle()
         main = procfs.read_proc(pid)
         tree = [p for p in [main, *procfs.descendants(pid)] if p is not None]
         live = [p for p in tree if not p.zombie]
@@ -364,6 +409,23 @@ class Test:
             targets=procfs.fd_targets(pid),
             _where=(self.cwd, target.port),
         )
+
+    def freeze(self) -> None:
+        """Stop every process of the server (SIGSTOP) until thaw(): what clients send
+        meanwhile waits for it, and it then finds all of it at once."""
+        for pid in self._tree_pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """Let the server's processes run again (SIGCONT)."""
+        for pid in self._tree_pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
+    def _tree_pids(self) -> list[int]:
+        pid = self._server().pid
+        return [pid, *(p.pid for p in procfs.descendants(pid) if not p.zombie)] if pid else []
 
     def blocked(self) -> dict:
         """Where the first server's threads wait now: each one blocked reading or writing,

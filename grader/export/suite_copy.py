@@ -31,6 +31,10 @@ def copy_assignment(
         assignment["checks"] = [
             c for c in assignment["checks"] if c.get("visibility", "visible") != "hidden"
         ]
+    for check in assignment["checks"]:
+        if check.get("script"):  # a script check's file, at the same place beside grading.yml
+            (target / check["script"]).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / check["script"], target / check["script"])
     suite = {k: v for k, v in raw.items() if k != "assignments"}
     suite["assignments"] = {name: assignment}
     target.mkdir(parents=True, exist_ok=True)

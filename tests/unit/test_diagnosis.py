@@ -9,7 +9,7 @@ import socket
 from grader.agent import procfs
 from grader.agent.digest import StreamDigest
 from grader.agent.http_response import parse
-from grader.agent.server_run import _left_open
+from grader.agent.server_run import left_open
 from grader.judge import diagnose, judge
 from grader.kinds.http.causes import race
 from grader.kinds.http.curl import reproduce
@@ -297,7 +297,7 @@ def test_the_agent_names_the_files_a_server_left_open(tmp_path):
     before = procfs.fd_targets(os.getpid())
     files = [open(tmp_path / "www" / "hello.txt") for _ in range(4)]  # noqa: SIM115
     try:
-        left = _left_open(before, procfs.fd_targets(os.getpid()), str(tmp_path), 0, {})
+        left = left_open(before, procfs.fd_targets(os.getpid()), str(tmp_path), 0, {})
     finally:
         for f in files:
             f.close()
@@ -316,7 +316,7 @@ def test_the_agent_names_the_connections_a_proxy_left_open(tmp_path):
         after = procfs.fd_targets(os.getpid())
         # The server's side: the accepted socket, and its own connections out.
         mine = {fd: t for fd, t in after.items() if fd != clients[0].fileno()}
-        left = _left_open(before, mine, str(tmp_path), server, {upstream: "the upstream"})
+        left = left_open(before, mine, str(tmp_path), server, {upstream: "the upstream"})
     finally:
         for s in [*clients, accepted, *listeners]:
             s.close()
