@@ -99,6 +99,13 @@ class BuildRequest(Request):
     programs: list[str]
 
 
+class ScriptRequest(Request):
+    script: str  # the check script's text (grader/agent/script_api.py is its API)
+    script_name: str  # its path in the suite, as tracebacks name it
+    programs: dict[str, str]  # each of the assignment's programs, by name: its path
+    step_timeout: float  # how long a wait of the script lasts unless it says otherwise
+
+
 class StreamDigest(TypedDict):
     """What was seen of a stream: its size and hash, its head and tail (base64)."""
 
@@ -148,6 +155,20 @@ class ServerObservation(Observation):
 
     server: dict[str, Any]  # listened, alive, exit, stderr, zombies, fds_before/after, ...
     connections: NotRequired[list[dict[str, Any]]]
+
+
+class ScriptObservation(Observation):
+    """How a check script ended, what it observed, and what the agent saw of the server."""
+
+    outcome: str  # passed, failed, timeout, broken, not_listening, error
+    line: NotRequired[int | None]  # the script's line where it stopped
+    message: NotRequired[str]  # its failure's words, or the exception
+    wait: NotRequired[dict[str, Any]]  # (timeout) the wait: client, what, how it ended, ...
+    trace: NotRequired[str]  # (error) the script's frames of the exception
+    observations: dict[str, Any]  # t.observe(name, value), compared with the reference's
+    servers: dict[str, dict[str, Any]]  # by program: a server's record, as ServerObservation's
+    clients: list[dict[str, Any]]  # each client: name, sent, received, eof, error
+    runs: list[dict[str, Any]]  # programs run to their end: RunObservation's fields
 
 
 def mismatch(request: dict[str, Any]) -> str | None:

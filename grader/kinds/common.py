@@ -26,13 +26,18 @@ def base_request(check, limits, box: Sandbox) -> dict:
         "driver": check.driver,
         "cwd": box.workdir(),
         "fresh_folder": True,
-        "files": {name: data(spec) for name, spec in getattr(check.stimulus, "files", {}).items()},
+        "files": {name: data(spec) for name, spec in _files(check).items()},
         "limits": request_limits(limits, box),
         "stall_window": STALL_WINDOW,
         "user": box.user,
         "cgroup": box.cgroup_limits,
         "trees": box.trees,
     }
+
+
+def _files(check) -> dict:
+    """The files a check makes in the folder first: its stimulus's, if it has one."""
+    return getattr(getattr(check, "stimulus", None), "files", {})
 
 
 def port(check, box: Sandbox) -> int | None:

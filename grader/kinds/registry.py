@@ -7,11 +7,13 @@ from typing import Annotated, Any, Union
 
 from pydantic import Field, TypeAdapter
 
-from grader.kinds import build, http, pipe, socket
+from grader.kinds import build, http, pipe, script, socket
 from grader.kinds.kind import Kind
 from grader.suite.check import CheckBase
 
-KINDS: dict[str, Kind] = {k.name: k for k in (pipe.KIND, socket.KIND, http.KIND, build.KIND)}
+KINDS: dict[str, Kind] = {
+    k.name: k for k in (pipe.KIND, socket.KIND, http.KIND, build.KIND, script.KIND)
+}
 
 CHECK_MODELS: dict[str, type[CheckBase]] = {name: k.model for name, k in KINDS.items()}
 

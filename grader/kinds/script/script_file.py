@@ -1,0 +1,111 @@
+"""A check's script file, as lint sees it: found beside grading.yml, compiled, imported in a
+dry mode (its top level runs, `check` is not called), defining `check(t)`, and using only
+names the script API has. Each problem is one sentence, shown at the `script:` line."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+from grader.agent import script_api
+
+# What a call on `t` gives back: the API class whose names the result may use.
+_RETURNS = {
+    "connect": script_api.Client,
+    "server": script_api.Server,
+    "processes": script_api.Snapshot,
+    "run": script_api.Result,
+    "pipeline": script_api.Result,
+}
+
+
+def public_names(cls: type) -> frozenset[str]:
+    """The names a script may use on an instance of an API class."""
+    names = set(dir(cls)) | set(inspect.get_annotations(cls))  # methods, and attributes
+    return frozenset(n for n in names if not n.startswith("_") and n not in script_api.DRIVER_ONLY)
+
+
+def locate(suite_file: Path, script: str) -> Path:
+    """Where `script:` points: relative to the folder of grading.yml."""
+    return (suite_file.parent / script).resolve()
+
+
+def problem(path: Path, script: str) -> str | None:
+    """Why the script cannot run as a check, or None when lint finds nothing."""
+    if path.suffix != ".py":
+        return f"{script} is not a Python file (.py)"
+    try:
+        source = path.read_text()
+    except FileNotFoundError:
+        return f"{script} does not exist (looked for {path})"
+    except (OSError, UnicodeDecodeError) as e:
+        return f"{script} cannot be read: {e}"
+    try:
+        tree = ast.parse(source, script)
+    except SyntaxError as e:
+        return f"{script} does not compile: line {e.lineno}: {e.msg}"
+    check = next(
+        (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "check"), None
+    )
+    if check is None:
+        return f"{script} defines no function check(t) at its top level"
+    if len(check.args.args) != 1:
+        return f"{script}: check takes one argument, t (line {check.lineno})"
+    return _unknown_name(tree, check.args.args[0].arg, script) or _dry_import(source, script)
+
+
+def _unknown_name(tree: ast.Module, t: str, script: str) -> str | None:
+    """The first attribute used on `t` (or on what its methods give back: a client, a
+    server, a snapshot, a result) that the API does not have."""
+    kinds: dict[str, type] = {}  # variable -> API class, from `x = t.connect(...)`
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            made = _made_by(node.value, t)
+            if made and isinstance(node.targets[0], ast.Name):
+                kinds[node.targets[0].id] = made
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+            continue
+        owner = script_api.Test if node.value.id == t else kinds.get(node.value.id)
+        if owner is not None and node.attr not in public_names(owner):
+            what = "t" if owner is script_api.Test else node.value.id
+            return (
+                f"{script}, line {node.lineno}: {what}.{node.attr} is not part of the script "
+                "API (docs/check-scripts.md lists it)"
+            )
+    return None
+
+
+def _made_by(value: ast.expr, t: str) -> type | None:
+    call = value
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+        return None
+    func = call.func
+    if isinstance(func.value, ast.Name) and func.value.id == t:
+        return _RETURNS.get(func.attr)
+    return None
+
+
+def _dry_import(source: str, script: str) -> str | None:
+    """Run the script's top level (imports, constants, definitions) without calling check."""
+    namespace: dict = {"__name__": "check_script", "__file__": script}
+    try:
+        exec(compile(source, script, "exec"), namespace)
+    except Exception as e:
+        line = _line(e, script)
+        return f"{script} fails on import{line}: {type(e).__name__}: {e}"
+    check = namespace.get("check")
+    if not callable(check) or len(inspect.signature(check).parameters) != 1:
+        return f"{script}: check is not a function of one argument, t"
+    return None
+
+
+def _line(e: BaseException, script: str) -> str:
+    tb = e.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == script:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return f" (line {line})" if line else ""
