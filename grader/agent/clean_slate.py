@@ -52,7 +52,9 @@ def _remove_ipc_of(uid: int) -> None:
             flag = {"shm": "-m", "sem": "-s", "msg": "-q"}[kind]
             args = [a for i in ids for a in (flag, i)]
             with contextlib.suppress(OSError):
-                subprocess.run(["ipcrm", *args], user=uid, stderr=subprocess.DEVNULL, check=False)
+                subprocess.run(
+                    ["ipcrm", *args], user=uid, stderr=subprocess.DEVNULL, check=False
+                )
 
 
 def _empty_owned(folder: str, uid: int) -> None:
