@@ -104,6 +104,7 @@ class ScriptRequest(Request):
     script_name: str  # its path in the suite, as tracebacks name it
     programs: dict[str, str]  # each of the assignment's programs, by name: its path
     step_timeout: float  # how long a wait of the script lasts unless it says otherwise
+    args: dict[str, Any]  # the check's own values for the script (t.args)
 
 
 class StreamDigest(TypedDict):
@@ -163,6 +164,7 @@ class ScriptObservation(Observation):
     outcome: str  # passed, failed, timeout, broken, not_listening, error
     line: NotRequired[int | None]  # the script's line where it stopped
     message: NotRequired[str]  # its failure's words, or the exception
+    advice: NotRequired[str | None]  # (failed) what the script tells the student to do
     wait: NotRequired[dict[str, Any]]  # (timeout) the wait: client, what, how it ended, ...
     trace: NotRequired[str]  # (error) the script's frames of the exception
     observations: dict[str, Any]  # t.observe(name, value), compared with the reference's

@@ -36,7 +36,11 @@ DRIVER_ONLY = frozenset({"finish", "summary", "stop", "program_path", "targets",
 
 
 class ScriptFailed(Exception):
-    """t.fail(): the script's own words for the student."""
+    """t.fail(): the script's own words for the student: what went wrong, and what to do."""
+
+    def __init__(self, message: str, advice: str | None) -> None:
+        super().__init__(message)
+        self.advice = advice
 
 
 class Timeout(Exception):
@@ -208,7 +212,7 @@ class Client:
             at = buf.find(want, start)
             return None if at < 0 else at + len(want)
 
-        return _text(self._take(end, f"{_text(want)!r}", timeout))
+        return _text(self._take(end, _said(want), timeout))
 
     def read_line(self, timeout: float | None = None) -> str:
         """The next whole line, without its newline."""
@@ -320,10 +324,12 @@ class Test:
     """`t`: what a check script is given."""
 
     step_timeout: float  # how long a wait lasts unless told otherwise
+    args: dict  # the check's `args:` in grading.yml: one script serves several checks
 
     def __init__(self, req: dict, cwd: str, deadline: float) -> None:
         self.req, self.cwd, self.deadline = req, cwd, deadline
         self.step_timeout = float(req["step_timeout"])
+        self.args: dict = req.get("args") or {}
         self.observations: dict[str, object] = {}
         self.servers: list[Server] = []
         self.clients: list[Client] = []
@@ -447,19 +453,19 @@ class Test:
         json.dumps(value)  # a value that cannot travel fails here, at its line
         self.observations[name] = value
 
-    def fail(self, message: str) -> NoReturn:
-        """Fail the check with these words for the student."""
-        raise ScriptFailed(message)
+    def fail(self, message: str, advice: str | None = None) -> NoReturn:
+        """Fail the check: `message` says what went wrong (one line), `advice` what to do."""
+        raise ScriptFailed(message, advice)
 
-    def check(self, condition: object, message: str) -> None:
-        """Fail with `message` unless the condition holds."""
+    def check(self, condition: object, message: str, advice: str | None = None) -> None:
+        """Fail with these words unless the condition holds."""
         if not condition:
-            self.fail(message)
+            self.fail(message, advice)
 
-    def equal(self, actual: object, expected: object, what: str) -> None:
+    def equal(self, actual: object, expected: object, what: str, advice: str | None = None) -> None:
         """Fail unless actual == expected, saying what differs."""
         if actual != expected:
-            self.fail(f"{what}: expected {expected!r}, got {actual!r}")
+            self.fail(f"{what}: expected {expected!r}, got {actual!r}", advice)
 
     # -- time and data ------------------------------------------------------------------------
 
@@ -479,17 +485,26 @@ class Test:
     # -- the end ------------------------------------------------------------------------------
 
     def finish(self) -> dict[str, dict]:
-        """Close the clients, stop the servers; what was seen of each server, by program."""
+        """Stop the servers, then close the clients (a close with bytes unread resets the
+        connection: the check, not its end, is what the server is judged on); what was
+        seen of each server, by program."""
         if self._guard is not None:
             self._guard.__exit__(None, None, None)
+        servers = {s.program: s.stop() for s in self.servers}
         for client in self.clients:
             client.close()
-        return {s.program: s.stop() for s in self.servers}
+        return servers
 
     def _server(self) -> Server:
         if not self.servers:
             raise RuntimeError("no server: call t.server(...) first")
         return self.servers[0]
+
+
+def _said(text: bytes, shown: int = 60) -> str:
+    """Expected text as a failure names it: quoted, and cut if long."""
+    cut = text if len(text) <= shown else text[:shown]
+    return repr(_text(cut)) + (f"... ({len(text)} bytes)" if len(text) > shown else "")
 
 
 def _head(digest: dict) -> bytes:

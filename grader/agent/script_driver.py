@@ -51,7 +51,7 @@ def _call(source: str, name: str, t: Test) -> dict:
         exec(compile(source, name, "exec"), namespace)
         namespace["check"](t)
     except ScriptFailed as e:
-        return _ended("failed", e, name, message=str(e))
+        return _ended("failed", e, name, message=str(e), advice=e.advice)
     except Timeout as e:
         return _ended("timeout", e, name, message=str(e), wait=e.details)
     except NotListening as e:

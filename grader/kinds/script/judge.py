@@ -93,7 +93,10 @@ def _script_ended(check, limits, s: dict) -> tuple[Verdict, Finding] | None:
         return None
     where = f"{check.script}, line {s['line']}" if s.get("line") else check.script
     if outcome == "failed":
-        return Verdict.FAIL, Finding(s["message"], actual=f"the check stopped at {where}")
+        advice = [s["advice"]] if s.get("advice") else []
+        return Verdict.FAIL, Finding(
+            s["message"], actual=f"the check stopped at {where}", diagnosis=advice
+        )
     if outcome == "timeout":
         return _waited(check, limits, s["wait"], where)
     if outcome == "broken":

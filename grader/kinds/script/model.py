@@ -9,20 +9,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationInfo, field_validator, model_validator
+from pydantic import Field, JsonValue, ValidationInfo, field_validator, model_validator
 
 from grader.agent.protocol import STEP_TIMEOUT
 from grader.suite.check import CheckBase
 from grader.suite.fields import AnyText, PositiveSeconds, Text
 
-from .script_file import locate, problem
+from .script_file import locate, problem, programs_used
 
 
 class ScriptCheck(CheckBase):
     driver: Literal["script"]
     script: Text  # the script's path, relative to grading.yml
     step_timeout: PositiveSeconds = STEP_TIMEOUT  # how long a wait lasts unless it says
+    # Values the script reads as t.args (JSON values): one script serves several checks.
+    args: dict[Text, JsonValue] = Field(default_factory=dict)
     source: AnyText = ""  # filled in at load: the script's text
+
+    def programs(self) -> list[str]:
+        return programs_used(self.source)
 
     @model_validator(mode="before")
     @classmethod

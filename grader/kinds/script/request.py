@@ -12,4 +12,5 @@ def request(check, limits, box, programs: list[str]) -> dict:
         "script_name": check.script,
         "programs": {name: box.program_path(name) for name in programs},
         "step_timeout": check.step_timeout,
+        "args": check.args,
     }

@@ -87,6 +87,27 @@ def _made_by(value: ast.expr, t: str) -> type | None:
     return None
 
 
+def programs_used(source: str) -> list[str]:
+    """The programs the script starts by name: the first argument of each t.server(...)
+    and t.run(...) given as a string."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("server", "run")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.append(node.args[0].value)
+    return list(dict.fromkeys(found))
+
+
 def _dry_import(source: str, script: str) -> str | None:
     """Run the script's top level (imports, constants, definitions) without calling check."""
     namespace: dict = {"__name__": "check_script", "__file__": script}
