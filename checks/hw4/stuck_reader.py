@@ -1,0 +1,91 @@
+"""A client reads nothing while three others chat 4 MiB of lines: the others still get every
+line at once (slow-reader). Then it reads: it gets every byte sent to it (partial-writes),
+with every line in the order the server received them, as each sender does (ordering).
+grading.yml's `args: {then: ...}` says which of these the check judges.
+
+4 MiB, not less: the kernel's socket buffers (the server's send buffer grows to 4 MiB, about
+3 MB of data) take that much before a write to the stuck client would block or come short.
+"""
+
+import re
+
+TALKERS = ("ann", "bob", "cid")
+SIZE = 4000  # bytes a line has, with its name and newline
+TOTAL = 4 << 20
+LABEL = re.compile(rb"(ann|bob|cid): (\d{5}) ")  # how each line starts: who, which
+
+
+def check(t):
+    t.server("chat_server", "{port}")
+    stuck = t.connect("stuck", send="stuck\n", rcvbuf=4096)
+    t.settle()
+    talkers = []
+    sent = []  # what the stuck client must receive, in order
+    for name in TALKERS:
+        talkers.append(t.connect(name, send=f"{name}\n"))
+        stuck.expect(f"* {name} joined\n")
+        for earlier in talkers[:-1]:
+            earlier.expect(f"* {name} joined\n")
+    stuck.stop_reading()
+    for k in range(TOTAL // SIZE):
+        sender = talkers[k % len(talkers)]
+        text = f"{k:05d} " + "z" * (SIZE - len(sender.name) - 9)
+        sender.send(text + "\n")
+        sent.append(f"{sender.name}: {text}\n".encode())
+        # The others have it before the next line goes out: the server received the lines
+        # in this order, one at a time.
+        for other in talkers:
+            if other is not sender:
+                other.expect(f"{sender.name}: {text}\n")
+    then = t.args.get("then")
+    if then == "order":
+        stuck.resume_reading()
+        _in_order(t, "the client that read nothing", stuck.read_up_to(len(b"".join(sent))), sent)
+        for me in talkers:
+            theirs = [line for line in sent if not line.startswith(f"{me.name}: ".encode())]
+            _in_order(t, me.name, me.received, theirs)
+    elif then == "every_byte":
+        stuck.resume_reading()
+        _every_byte(t, stuck.read_up_to(len(b"".join(sent))), b"".join(sent))
+
+
+def _labels(data):
+    return [m.group(0) for m in LABEL.finditer(data)]
+
+
+def _in_order(t, who, got, sent):
+    """The lines `who` received start in the order the server received them (the lines
+    lost or damaged are partial-writes' to judge)."""
+    order = {label: i for i, label in enumerate(_labels(b"".join(sent)))}
+    seen = [order[label] for label in _labels(got) if label in order]
+    late = next((i for i in range(1, len(seen)) if seen[i] < seen[i - 1]), None)
+    if late is None:
+        return
+    first, then = sent[seen[late - 1]], sent[seen[late]]
+    t.fail(
+        f"{who} received {first[:10].decode()!r}... before {then[:10].decode()!r}..., which "
+        "the server had received first",
+        advice="keep one output queue per client and append every message to the queues of "
+        "all its recipients as it comes: then every client gets the messages in one order, "
+        "the order the server received them, however far behind it is",
+    )
+
+
+def _every_byte(t, got, want):
+    if got == want:
+        return
+    at = next((i for i, (a, b) in enumerate(zip(got, want, strict=False)) if a != b), len(got))
+    line = want[:at].count(b"\n") + 1
+    if sorted(_labels(got)) == sorted(_labels(want)) and len(got) == len(want):
+        t.fail(
+            f"the client that read nothing for a while then received all {len(want)} bytes, "
+            f"but from line {line} on not in the order they were sent",
+            advice="a message is written out whole, in the order the messages came, before "
+            "the next one starts: one output queue per client",
+        )
+    t.fail(
+        f"the client that read nothing for a while then received {len(got)} of the "
+        f"{len(want)} bytes sent to it, the same up to byte {at} (line {line})",
+        advice="when write() takes only part of a message, keep the rest queued and write it "
+        "once the socket is writable again (poll for POLLOUT): never drop what it did not take",
+    )
