@@ -216,7 +216,12 @@ class Client:
 
     def read_line(self, timeout: float | None = None) -> str:
         """The next whole line, without its newline."""
-        return self.expect(b"\n", timeout)[:-1]
+
+        def end(buf: bytearray, start: int) -> int | None:
+            at = buf.find(b"\n", start)
+            return None if at < 0 else at + 1
+
+        return _text(self._take(end, "a whole line", timeout))[:-1]
 
     def read_lines(self, count: int, timeout: float | None = None) -> list[str]:
         """The next `count` lines, or as many as came (each waited for as read_line does):
