@@ -30,6 +30,9 @@ from .server_run import SETTLED, free_port, left_open, serve, settle, with_port
 from .stall_guard import StallGuard
 from .watcher import TreeWatcher
 
+# A server that has handled what it was sent is asleep at once; a runnable one counts as
+# busy however long the scheduler keeps it waiting, so a short quiet is enough.
+IDLE = 0.03
 SHOWN = 300  # bytes of what a client received that a failure shows (the last ones)
 # Public for the driver, not for scripts: lint refuses them in a script.
 DRIVER_ONLY = frozenset({"finish", "summary", "stop", "program_path", "targets", "observation"})
@@ -391,11 +394,11 @@ class Test:
             client.send(send)
         return client
 
-    def settle(self) -> None:
-        """Wait (up to 3 s) until the server's processes have gone idle: what was sent to it
-        has been handled."""
+    def settle(self, quiet: float = IDLE) -> None:
+        """Wait (up to 3 s) until every thread of the server has been asleep, reading and
+        writing nothing, for `quiet` seconds: what was sent to it has been handled."""
         server = self._server()
-        settle(TreeWatcher(os.getpid(), server.pid or 0, SETTLED), server.alive)
+        settle(TreeWatcher(os.getpid(), server.pid or 0, quiet), server.alive)
 
     # -- processes ----------------------------------------------------------------------------
 
@@ -404,7 +407,7 @@ class Test:
         target = self._server()
         pid = target.pid or 0
         if settle_first:
-            self.settle()
+            self.settle(SETTLED)  # long enough for children that exit to be gone
         main = procfs.read_proc(pid)
         tree = [p for p in [main, *procfs.descendants(pid)] if p is not None]
         live = [p for p in tree if not p.zombie]
