@@ -11,7 +11,7 @@ def check(t):
     reader = t.connect("reader", send="reader\n")
     writer.expect("* reader joined\n")
     text = ("".join(t.text(8000, seed=4).split("\n")))[: SIZE - 1]
-    writer.send_in_pieces(text + "\n", pieces=PIECES, pause=0.01)
+    writer.send_in_pieces(text + "\n", pieces=PIECES, pause=0.005)
     writer.send("\n")
     writer.send("done\n")
     got = reader.expect("writer: done\n").splitlines()
