@@ -37,6 +37,7 @@ def locate(root: Node, loc: Sequence[Key], at_key: bool = False) -> Spot:
     a scalar ends the walk.
     """
     node, key_node = root, None
+    tagged: Node | None = None  # the check whose driver tag was skipped: a key may follow it
     path: list[Key] = []
     items = list(loc)
     if items and items[-1] == KEY_MARKER:
@@ -45,8 +46,11 @@ def locate(root: Node, loc: Sequence[Key], at_key: bool = False) -> Spot:
     for index, item in enumerate(items):
         last = index == len(items) - 1
         if isinstance(node, MappingNode):
-            if _is_driver_tag(node, item):
-                continue  # last too: a check's own rule (a model validator) is told there
+            if node is not tagged and _is_driver_tag(node, item):
+                # Last too: a check's own rule (a model validator) is told there. Once only:
+                # a key may bear the driver's name (a script check's `script:`).
+                tagged = node
+                continue
             pair = _find(node, item)
             if pair is None:
                 if last:
