@@ -714,7 +714,7 @@ def test_bad_check_id() -> None:
 def test_unknown_driver() -> None:
     problem = problem_at(swap("driver: pipe", "driver: carrier-pigeon"), 11, 17)
     assert problem.message == (
-        "'driver' must be one of pipe, socket, http, build; got 'carrier-pigeon'"
+        "'driver' must be one of pipe, socket, http, build, script; got 'carrier-pigeon'"
     )
     assert problem.hint == "write it like: driver: pipe"
 
