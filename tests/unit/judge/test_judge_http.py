@@ -644,3 +644,85 @@ def test_an_http_reference_that_failed_a_request_is_the_grader_s_error() -> None
     )
     assert judged(http_check(), web(), web()).verdict is Verdict.PASS
     assert "did not finish" in words(finding)
+
+
+# -- what a student types to see a failure -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("request_", "command"),
+    [
+        ({"raw": "GARBAGE\r\n\r\n"}, "printf 'GARBAGE\\r\\n\\r\\n' | nc -q 3 localhost 8000"),
+        (
+            {"get": "/big", "reset_after": 100},
+            "curl -sS http://localhost:8000/big | head -c 100 > /dev/null",
+        ),
+        ({"get": "/", "head_size": 9000}, "/dev/zero | tr '\\0' a; printf '\\r\\n\\r\\n'; }"),
+        ({"get": "/", "hang_up": True}, "printf 'GET / HTTP/1.0\\r\\n' | nc -q 0 localhost 8000"),
+        (
+            {"get": "/", "half_close": True},
+            "printf 'GET / HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' | nc -N localhost 8000",
+        ),
+        (
+            {"get": "/", "body": "abc"},
+            "curl -sS -i -H 'Expect:' --data-binary @body.bin http://localhost:8000/",
+        ),
+        ({"get": "/", "idle": 2}, "for i in $(seq 2); do nc localhost 8000 & done; sleep 1"),
+        ({"get": "/", "count": 4, "concurrency": 2}, "seq 4 | xargs -P 2 -I{}"),
+        ({"get": "/a/../b"}, "curl -sS -i --path-as-is http://localhost:8000/a/../b"),
+    ],
+)
+def test_a_failure_is_reproduced_by_the_request_as_the_check_sent_it(request_, command) -> None:
+    check = http_check(request_)
+    entry = many(4, 2) if "count" in request_ else exchange()
+    student = web(entry, server=server(alive=False, exit=exited(1)))
+    finding = failed(check, student, web(entry))
+    assert command in finding.reproduce
+
+
+@pytest.mark.parametrize(
+    ("request_", "sent"),
+    [
+        ({"raw": "GET / HTTP/1.0\r\n\r\n"}, "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 3 nc"),
+        ({"get": "/", "body": "abc"}, "head -c 3 /dev/urandom > body.bin\n{ printf 'POST / "),
+    ],
+)
+def test_a_connection_left_open_is_reproduced_by_the_exact_bytes_through_nc(request_, sent):
+    finding = _one(http_check(request_), response(closed=False))
+    assert sent in finding.reproduce
+    assert "# 124: nc still waited after 3 s" in finding.reproduce
+
+
+def test_a_request_that_hangs_up_expects_no_response() -> None:
+    check = http_check({"get": "/", "hang_up": True}, {"get": "/"})
+    nothing = {"responses": [], "error": None, "done": False, "seconds": 0.0}
+    passed(check, web(nothing, exchange()), web(exchange(), exchange()))
+
+
+def test_a_request_beside_idle_clients_served_as_the_reference_s_passes() -> None:
+    passed(http_check(IDLE), _beside(True, 1, 3), _beside(True, 1, 3))
+
+
+def test_a_few_answers_then_none_from_a_server_other_than_a_pool_say_what_was_seen() -> None:
+    check = http_check(MANY | {"concurrency": 1})
+    mine = many(concurrency=1, statuses={"200": 3, "none": 7})
+    finding = failed(check, web(mine), web(many(concurrency=1)))
+    assert finding.diagnosis == [
+        "the reference's: 10 x status 200 with the same body; yours: 3 x status 200, "
+        "7 x status none"
+    ]
+
+
+def test_a_proxy_that_relays_as_the_reference_passes() -> None:
+    check = http_check(compare=["status", "upstream"], **PROXY)
+    passed(check, web(upstream=_upstream(60)), web(upstream=_upstream(60)))
+
+
+def test_links_to_other_sites_and_dot_segments_are_not_the_listing_s_business() -> None:
+    mine = _listing(
+        *((href, name) for name, href in ENTRIES.items() if name != "c.txt"),
+        ("/files/sub/../c.txt", "c.txt"),
+        ("https://example.com/", "elsewhere"),
+    )
+    check = http_check({"get": "/files/"}, compare=["links_as_written"])
+    passed(check, web(exchange(mine)), web(exchange(LISTED)))

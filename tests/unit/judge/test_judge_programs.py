@@ -446,3 +446,54 @@ def test_stages_run_one_after_another_are_not_concurrent() -> None:
 def test_a_requirement_not_asked_for_is_not_judged() -> None:
     zombie = proc(21, "ls", parent=10, parent_comm="shell")
     passed(pipe_check(), pipe_run(zombies=[zombie], stray=[proc(22, "x")]), pipe_run())
+
+
+def test_another_problem_is_listed_with_what_each_side_had() -> None:
+    check = pipe_check(require=["concurrent_stages"])
+    finding = failed(check, pipe_run(b"b\n", max_concurrent=1), pipe_run(b"a\n", max_concurrent=3))
+    assert finding.also == [
+        "stages did not run concurrently (expected 3 programs running at once, got at most 1)"
+    ]
+
+
+def test_a_long_stderr_shows_its_last_whole_lines() -> None:
+    noise = b"".join(b"line %d of what the shell said\n" % n for n in range(100))
+    finding = failed(pipe_check(), pipe_run(exit=1, stderr=noise), pipe_run())
+    assert finding.stderr.splitlines() == [
+        f"line {n} of what the shell said" for n in range(95, 100)
+    ]
+
+
+def _bytes(size: int, seed: int = 0) -> bytes:
+    return bytes((n * 7 + seed) % 251 for n in range(size))
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "divergence"),
+    [
+        (
+            _bytes(100_000)[:70_000] + b"x" + _bytes(100_000)[70_001:],
+            _bytes(100_000),
+            "first difference within bytes 65536-131071",
+        ),
+        (
+            _bytes(131_072),
+            _bytes(196_608),
+            "the outputs agree up to byte 131072 and then differ in length",
+        ),
+    ],
+)
+def test_outputs_that_part_beyond_what_is_kept_are_placed_by_block(mine, theirs, divergence):
+    assert failed(pipe_check(), pipe_run(mine), pipe_run(theirs)).divergence == divergence
+
+
+def test_a_writer_holding_several_read_ends_of_its_own_names_each() -> None:
+    holders = [_holder(11, "yes", 3, "r"), _holder(11, "yes", 5, "r")]
+    student = _stalled("deadlock", {**WRITER, "holders": holders})
+    (said,) = failed(pipe_check(), student, pipe_run(), Verdict.TIMEOUT).diagnosis
+    assert "whose read end it also holds open itself, as fds 3 and 5:" in said
+
+
+def test_children_each_piped_to_its_parent_as_the_reference_s_pass() -> None:
+    check = pipe_check(require=["piped_children"], compare=[])
+    passed(check, pipe_run(forked=[_child(21)]), pipe_run(forked=[_child(30)]))

@@ -454,3 +454,28 @@ def test_a_socket_server_check_with_a_stuck_reference_is_the_grader_s_error() ->
     finding = failed(server_check(), served(), reference, Verdict.GRADER_ERROR)
     assert finding.actual == "the reference server did not listen, or did not survive"
     assert "did not finish" in words(finding)
+
+
+@pytest.mark.parametrize(
+    ("word", "fields"),
+    [
+        ("children_exit", {"live": 2}),
+        ("server_ignores_sigpipe", {"sigpipe_ignored": True}),
+        ("no_busy_wait", {"busy_threads": 0.3}),
+        ("threads_at_start", {"threads_at_start": 5}),
+        ("listen_address", {"listeners": [LISTENER]}),
+        ("no_fd_growth", {"fds_after": None}),  # the server died: judged for that
+    ],
+)
+def test_a_server_as_the_reference_meets_each_requirement_passes(word, fields) -> None:
+    theirs = {k: v for k, v in fields.items() if k != "fds_after"}
+    if word == "no_busy_wait":
+        theirs = {"busy_threads": 0.0}  # below the reference's and the half thread allowed
+    passed(server_check(require=[word]), served(**fields), served(**theirs))
+
+
+def test_a_client_s_output_no_rule_explains_says_where_it_parts() -> None:
+    finding = failed(client_check(), client_run(b"HELLO\n"), client_run())
+    assert finding.diagnosis == [
+        'line 1 differs at column 1 (byte 0): expected "hello\\n", got "HELLO\\n"'
+    ]
