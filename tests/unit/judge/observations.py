@@ -80,9 +80,15 @@ def killed(name: str) -> dict:
 
 
 _PROCESSES = (
-    "execs", "forked", "zombies", "stray", "leaked_fds", "sigpipe_ignored", "signals_ignored",
+    "execs",
+    "forked",
+    "zombies",
+    "stray",
+    "leaked_fds",
+    "sigpipe_ignored",
+    "signals_ignored",
     "max_concurrent",
-)  # fmt: skip
+)
 
 
 def pipe_run(stdout: bytes = b"", stderr: bytes = b"", exit: int | dict = 0, **fields) -> dict:
@@ -90,9 +96,15 @@ def pipe_run(stdout: bytes = b"", stderr: bytes = b"", exit: int | dict = 0, **f
     Fields named like what the agent saw of the processes (zombies, execs, ...) go there;
     the others (ended_by, stall, limit, start_error, cgroup, ...) at the top."""
     processes = {
-        "execs": [], "forked": [], "zombies": [], "stray": [], "leaked_fds": [],
-        "sigpipe_ignored": [], "signals_ignored": [], "max_concurrent": 1,
-    }  # fmt: skip
+        "execs": [],
+        "forked": [],
+        "zombies": [],
+        "stray": [],
+        "leaked_fds": [],
+        "sigpipe_ignored": [],
+        "signals_ignored": [],
+        "max_concurrent": 1,
+    }
     processes |= {k: fields.pop(k) for k in _PROCESSES if k in fields}
     return {
         "ok": True,

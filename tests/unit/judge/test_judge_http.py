@@ -266,8 +266,11 @@ def test_nul_bytes_of_a_file_served_intact_are_the_file_s_own() -> None:
 
 
 def _unanswered(error: str | None, *responses: dict) -> dict:
-    return web(exchange(*responses, done=False, error=error) if responses else
-               {"responses": [], "error": error, "done": False, "seconds": 1.0})  # fmt: skip
+    return web(
+        exchange(*responses, done=False, error=error)
+        if responses
+        else {"responses": [], "error": error, "done": False, "seconds": 1.0}
+    )
 
 
 @pytest.mark.parametrize(
@@ -539,8 +542,9 @@ def _many(**fields) -> dict:
     ],
 )
 def test_many_requests_at_once_are_counted_and_their_cause_named(program, mine, reason, cause):
-    check = http_check(MANY if mine["concurrency"] > 1 else MANY | {"concurrency": 1},
-                       program=program)  # fmt: skip
+    check = http_check(
+        MANY if mine["concurrency"] > 1 else MANY | {"concurrency": 1}, program=program
+    )
     finding = failed(check, web(mine), web(many(concurrency=mine["concurrency"])))
     assert finding.reason == reason
     assert finding.diagnosis[0].startswith(cause)

@@ -479,3 +479,51 @@ def test_a_client_s_output_no_rule_explains_says_where_it_parts() -> None:
     assert finding.diagnosis == [
         'line 1 differs at column 1 (byte 0): expected "hello\\n", got "HELLO\\n"'
     ]
+
+
+# -- what a student reads beside the verdict: the stimulus, a transcript, the commands -------
+
+
+@pytest.mark.parametrize(
+    ("groups", "said", "command"),
+    [
+        (
+            [{"name": "c", "count": 3, "sequential": True, "script": [{"send": "hi\n"}]}],
+            "./echoserver 8000; 3 sequential connections 'c': send \"hi\\n\"",
+            "for i in $(seq 3); do { printf 'hi\\n'; } | timeout 3 nc -q 1 localhost 8000; done",
+        ),
+        (
+            [
+                {
+                    "name": "c",
+                    "script": [
+                        {"send": {"size": 100, "generate": "text"}},
+                        {"pause": 0.5},
+                        {"expect": 100},
+                    ],
+                }
+            ],
+            "a connection 'c': send 100 bytes of generated text (seed 0), pause 0.5, expect 100",
+            "{ yes 'a line of text' | head -c 100; sleep 0.5; sleep 0.2; }",
+        ),
+    ],
+)
+def test_a_server_check_says_what_it_did_and_how_to_do_it_by_hand(groups, said, command):
+    result = judged(server_check(groups), served(alive=False, exit=exited(0)), served())
+    assert said in result.stimulus
+    assert command in result.finding.reproduce
+
+
+def test_a_client_check_against_no_server_is_reproduced_with_none() -> None:
+    check = client_check(mode="refuse")
+    result = judged(check, client_run(b"x"), client_run(b""))
+    assert "nothing listens on the port" in result.stimulus
+    assert result.finding.reproduce.startswith("# nothing listens on port 8000")
+
+
+def test_a_transcript_shows_a_few_connections_and_counts_the_rest() -> None:
+    many_ = [{**BUSY, "count": 10}]
+    mine = [connection(index=n) for n in range(10)]
+    rows = judged(server_check(many_), served(*mine), served(*mine)).transcript
+    assert len(rows) == 9
+    assert rows[-1]["connection"] == "2 more connections"
