@@ -139,9 +139,17 @@ def test_a_clean_rule_that_failed_once_the_programs_were_gone_still_removed_them
             "the build did not succeed for the reference (deadline)",
         ),
         (
+            build_check("no_warnings", "make io"),
+            build_run(b"io.c:1:1: warning: x\n"),
+            'the reference\'s `make io` warned: "io.c:1:1: warning: x"',
+        ),
+        pytest.param(
             build_check(),
             build_run(b"io.c:1:1: warning: x\n"),
-            'the reference\'s the build warned: "io.c:1:1: warning: x"',
+            'the reference\'s build warned: "io.c:1:1: warning: x"',
+            marks=pytest.mark.xfail(
+                strict=True, reason='the judge says "the reference\'s the build warned"'
+            ),
         ),
         (
             build_check("programs_removed", CLEAN),

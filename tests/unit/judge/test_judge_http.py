@@ -730,3 +730,16 @@ def test_links_to_other_sites_and_dot_segments_are_not_the_listing_s_business() 
     )
     check = http_check({"get": "/files/"}, compare=["links_as_written"])
     passed(check, web(exchange(mine)), web(exchange(LISTED)))
+
+
+@pytest.mark.xfail(
+    raises=ValueError,
+    strict=True,
+    reason="_many unpacks the reference's statuses and bodies as one of each: a reference "
+    "whose answers differ among themselves raises instead of being the grader's error",
+)
+@pytest.mark.parametrize(
+    "reference", [many(bodies={"a": 5, "b": 5}), many(statuses={"200": 5, "503": 5})]
+)
+def test_a_reference_whose_many_answers_differ_among_themselves_is_the_grader_s_error(reference):
+    failed(http_check(MANY), web(many()), web(reference), Verdict.GRADER_ERROR)
