@@ -11,12 +11,11 @@ import signal as signals
 
 from grader.agent.digest import StreamDigest
 from grader.agent.http_response import parse
-from grader.judge import judge, reference_trouble
+from grader.judge import judge
+from grader.judge import reference_trouble as reference_trouble  # the tests' too
 from grader.suite.check import parse_check
 from grader.suite.limits import DEFAULT_LIMITS, Limits
 from grader.verdict import CheckResult, Finding, Verdict
-
-__all__ = ["LIMITS", "Verdict", "reference_trouble"]
 
 LIMITS: Limits = DEFAULT_LIMITS
 digest = StreamDigest.of
@@ -79,23 +78,9 @@ def killed(name: str) -> dict:
     return {"code": None, "signal": name, "signum": int(signals.Signals[name])}
 
 
-_PROCESSES = (
-    "execs",
-    "forked",
-    "zombies",
-    "stray",
-    "leaked_fds",
-    "sigpipe_ignored",
-    "signals_ignored",
-    "max_concurrent",
-)
-
-
-def pipe_run(stdout: bytes = b"", stderr: bytes = b"", exit: int | dict = 0, **fields) -> dict:
-    """A program run to its end (a pipe check's, a socket check's client, a build command).
-    Fields named like what the agent saw of the processes (zombies, execs, ...) go there;
-    the others (ended_by, stall, limit, start_error, cgroup, ...) at the top."""
-    processes = {
+def _processes() -> dict:
+    """What the agent saw of a run's processes when there is nothing to report."""
+    return {
         "execs": [],
         "forked": [],
         "zombies": [],
@@ -105,7 +90,14 @@ def pipe_run(stdout: bytes = b"", stderr: bytes = b"", exit: int | dict = 0, **f
         "signals_ignored": [],
         "max_concurrent": 1,
     }
-    processes |= {k: fields.pop(k) for k in _PROCESSES if k in fields}
+
+
+def pipe_run(stdout: bytes = b"", stderr: bytes = b"", exit: int | dict = 0, **fields) -> dict:
+    """A program run to its end (a pipe check's, a socket check's client, a build command).
+    Fields named like what the agent saw of the processes (zombies, execs, ...) go there;
+    the others (ended_by, stall, limit, start_error, cgroup, ...) at the top."""
+    processes = _processes()
+    processes |= {k: fields.pop(k) for k in list(processes) if k in fields}
     return {
         "ok": True,
         "ended_by": "exit",
