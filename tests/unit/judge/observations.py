@@ -13,7 +13,7 @@ from grader.agent.digest import StreamDigest
 from grader.agent.http_response import parse
 from grader.judge import judge
 from grader.judge import reference_trouble as reference_trouble  # the tests' too
-from grader.suite.check import parse_check
+from grader.suite import parse_check
 from grader.suite.limits import DEFAULT_LIMITS, Limits
 from grader.verdict import CheckResult, Finding, Verdict
 
