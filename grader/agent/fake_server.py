@@ -14,6 +14,7 @@ from .loopback_server import LoopbackServer
 from .stall_guard import readable
 
 SMALL_RCVBUF = 4096
+SMALL_SEGMENT = 1024
 EXTRA = b"+"  # what extra_byte mode sends after the client's end of input
 
 
@@ -33,6 +34,14 @@ class FakeServer(LoopbackServer):
         self.busy = 0  # connections between a read and the end of its answer
         self.open: set[socket.socket] = set()
         super().__init__(port)
+        if mode == "close_after":
+            # Little room for what the client sends: a long line is still being written,
+            # not sitting whole in the buffers, when the close comes. Set on the listener,
+            # so the window is small from the handshake on (a window that shrinks later, or
+            # one below a segment, makes the client's kernel wait for its persist timer:
+            # 200 ms and more), with segments small enough to fit it.
+            self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_RCVBUF)
+            self.listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, SMALL_SEGMENT)
 
     def moved(self) -> int:
         return self.received + self.sent + self.closed
@@ -46,10 +55,6 @@ class FakeServer(LoopbackServer):
             return not any(readable(c.fileno()) for c in self.open if c.fileno() != -1)
 
     def talk(self, conn: socket.socket) -> None:
-        if self.mode == "close_after":
-            # Little room for what the client sends: a long line is still being written,
-            # not sitting whole in the buffers, when the close comes.
-            conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_RCVBUF)
         with self.lock:
             self.open.add(conn)
         try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import re
 
-from grader.judge.outcome import code, status
+from grader.judge.outcome import code, size, status
 from grader.judge.streams import show
 from grader.verdict import Finding, Verdict
 
@@ -71,11 +71,12 @@ def reference_trouble(check, r: dict) -> str | None:
     what = _what(check)
     if r.get("start_error") or r["ended_by"] != "exit" or code(r["exit"]) != 0:
         return f"{what} did not succeed for the reference ({r.get('start_error') or r['ended_by']})"
+    whose = f"the reference's {what.removeprefix('the ')}"
     warned = _first(r, _WARNING) if check.expect == "no_warnings" else None
     if warned:
-        return f"the reference's {what} warned: {show(warned, SHOWN)}"
+        return f"{whose} warned: {show(warned, SHOWN)}"
     if check.expect == "programs_removed" and r.get("left"):
-        return f"after the reference's {what}, {', '.join(r['left'])} is still there"
+        return f"after {whose}, {', '.join(r['left'])} is still there"
     return None
 
 
@@ -90,7 +91,7 @@ def _ending(what: str, limits, s: dict) -> tuple[Verdict, Finding] | None:
         return Verdict.GRADER_ERROR, Finding(f"grader error: {s['start_error']}")
     if s["ended_by"] == "output_limit":
         return Verdict.LIMIT_EXCEEDED, Finding(
-            f"limit exceeded: {what} printed more than {s['limit']['value']} bytes",
+            f"limit exceeded: {what} printed more than {size(s['limit']['value'])}",
             diagnosis=["does a rule of the Makefile loop printing, or call make on itself?"],
         )
     signal = (s.get("exit") or {}).get("signal")

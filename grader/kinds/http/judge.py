@@ -51,6 +51,10 @@ def reference_trouble(check, r: dict) -> str | None:
     for number, obs in enumerate(r["requests"], 1):
         if obs.get("skipped") or obs.get("error") or obs.get("errors"):
             return f"request {number} failed against the reference: {obs}"
+        for what in ("statuses", "bodies"):
+            if len(obs.get(what) or {}) > 1:
+                # Many answers of one request must agree, or none of them is the one to match.
+                return f"the reference's answers to request {number} differ in their {what}"
     return None
 
 
@@ -255,7 +259,8 @@ def _beside_idle(check, request, name: str, mine: dict, ref: dict) -> list[Findi
     if ref["served_while_held"] and kind and _model(mine, idle) != kind:
         program = check.stimulus.server.program
         cause = http_causes.model(program, kind, shape, (ref["processes"], ref["threads"]))
-        return [Finding(f"{program} did not start a {kind[:-2]} per connection", diagnosis=[cause])]
+        one = {"processes": "process", "threads": "thread"}[kind]
+        return [Finding(f"{program} did not start a {one} per connection", diagnosis=[cause])]
     return []
 
 
