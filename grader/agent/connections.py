@@ -199,6 +199,11 @@ class Connection:
                 self.waiting = False
             return condition()
 
+    def received_part(self, start: int, end: int | None = None) -> bytes:
+        """A copy of what arrived from `start` (to `end`), taken under the reader's lock."""
+        with self._arrived:
+            return bytes(self.received[start:end])
+
     # -- what the stall guard asks ------------------------------------------------------------
 
     def moved(self) -> int:

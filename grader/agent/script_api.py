@@ -251,8 +251,7 @@ class Client:
         try:
             return self.read_bytes(count, timeout)
         except Timeout:
-            with self._conn._arrived:
-                data = bytes(self._conn.received[self._cursor : self._cursor + count])
+            data = self._conn.received_part(self._cursor, self._cursor + count)
             self._cursor += len(data)
             return data
 
@@ -266,8 +265,7 @@ class Client:
     @property
     def received(self) -> bytes:
         """Everything received so far, read or not."""
-        with self._conn._arrived:
-            return bytes(self._conn.received)
+        return self._conn.received_part(0)
 
     @property
     def closed(self) -> bool:
@@ -303,8 +301,7 @@ class Client:
             how = "deadline"
         else:
             how = "timeout"
-        with conn._arrived:
-            unread = bytes(conn.received[self._cursor :])
+        unread = conn.received_part(self._cursor)
         details = {
             "client": self.name,
             "waiting_for": what,
@@ -363,12 +360,13 @@ class Test:
         return server
 
     def run(self, program: str, *args: str, stdin: str = "") -> Result:
-        """Run a program to its end with this stdin, under the check's limits; {port} in
-        the arguments is the server's port."""
-        values = {"port": self.servers[0].port} if self.servers else {}
+        """Run a program to its end with this stdin, under the check's limits. Before the
+        server starts: a program run to its end is watched as everything below the agent,
+        and ends with all of it."""
+        if self.servers:
+            raise RuntimeError("t.run and t.pipeline would stop the server: call them first")
         req = {**self.req, "stdin": stdin, "eof_when_idle": True}
-        path, argv = self.program_path(program), with_port(list(args), **values)
-        seen = run_program(req, path, argv, self.cwd)
+        seen = run_program(req, self.program_path(program), list(args), self.cwd)
         self.runs.append({"program": program, **seen})
         status = seen.get("exit") or {}
         out, err = (_text(_head(seen[s])) if s in seen else "" for s in ("stdout", "stderr"))
@@ -405,52 +403,54 @@ class Test:
     def processes(self, settle_first: bool = True) -> Snapshot:
         """The server's processes now (after they go idle, if `settle_first`)."""
         target = self._server()
-        pid = target.pid or 0
         if settle_first:
             self.settle(SETTLED)  # long enough for children that exit to be gone
-        main = procfs.read_proc(pid)
-        tree = [p for p in [main, *procfs.descendants(pid)] if p is not None]
+        tree = self._tree()
         live = [p for p in tree if not p.zombie]
         parents = {p.pid for p in live}
+        targets = procfs.fd_targets(target.pid or 0)
         return Snapshot(
             processes=len(live),
             threads=procfs.threads(live),
             zombies=sum(1 for p in tree if p.zombie and p.ppid in parents),
-            fds=len(procfs.fd_targets(pid)),
+            fds=len(targets),
             states=[
                 {"pid": p.pid, "comm": p.comm, "state": p.state, "waits": p.waits} for p in tree
             ],
-            targets=procfs.fd_targets(pid),
+            targets=targets,
             _where=(self.cwd, target.port),
         )
 
     def freeze(self) -> None:
         """Stop every process of the server (SIGSTOP) until thaw(): what clients send
         meanwhile waits for it, and it then finds all of it at once."""
-        for pid in self._tree_pids():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGSTOP)
+        self._signal(signal.SIGSTOP)
 
     def thaw(self) -> None:
         """Let the server's processes run again (SIGCONT)."""
-        for pid in self._tree_pids():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGCONT)
+        self._signal(signal.SIGCONT)
 
-    def _tree_pids(self) -> list[int]:
-        pid = self._server().pid
-        return [pid, *(p.pid for p in procfs.descendants(pid) if not p.zombie)] if pid else []
+    def _signal(self, signum: int) -> None:
+        self._server()  # a script that has none is told so
+        for p in self._tree():
+            if not p.zombie:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(p.pid, signum)
+
+    def _tree(self) -> list[procfs.Proc]:
+        """The server's processes, its main one first, zombies too; none before it runs."""
+        pid = self.servers[0].pid if self.servers else None
+        if not pid:
+            return []
+        return [p for p in [procfs.read_proc(pid), *procfs.descendants(pid)] if p is not None]
 
     def blocked(self) -> dict:
-        """Where the first server's threads wait now: each one blocked reading or writing,
-        on which connection; and what every thread waits on."""
-        if not self.servers or not self.servers[0].alive():
-            return {"threads": [], "waits": []}
-        server = self.servers[0]
-        main = procfs.read_proc(server.pid)
-        live = [p for p in [main, *procfs.descendants(server.pid)] if p and not p.zombie]
+        """Where the server's threads wait now: each one blocked reading or writing, on
+        which connection; and what every thread waits on."""
+        live = [p for p in self._tree() if not p.zombie]
+        port = self.servers[0].port if self.servers else 0
         return {
-            "threads": socket_ends.blocked(live, server.port, {}),
+            "threads": socket_ends.blocked(live, port, {}),
             "waits": [{"pid": p.pid, "comm": p.comm, "waits": p.waits} for p in live],
         }
 

@@ -61,6 +61,9 @@ def _run(tmp_path: Path, server: str, script: str) -> dict:
 def test_a_script_that_runs_through_records_its_observations(tmp_path):
     obs = _run(tmp_path, ECHO, """
         def check(t):
+            ran = t.run("python", "-c", "import sys; print(sys.stdin.read()); exit(3)", stdin="in")
+            t.observe("run", [ran.exit_code, ran.stdout])
+            t.observe("pipeline", t.pipeline("{python} -c 'print(41 + 1)' | tr 4 x").stdout)
             t.server("python", "-c", SERVER, "{port}")
             before = t.processes()
             a = t.connect("a", send=t.args["greeting"] + "\\n")
@@ -71,16 +74,19 @@ def test_a_script_that_runs_through_records_its_observations(tmp_path):
             t.observe("grew", after.fds - before.fds)
             t.observe("opened", after.opened_since(before))
     """)  # fmt: skip
-    assert obs["outcome"] == "passed"
+    assert obs["outcome"] == "passed", obs
     assert obs["observations"] == {
         "a got": "echo: hello",
         "then": "echo: in pieces\n",
         "grew": 1,
         "opened": {"socket": {"count": 1, "examples": ["a client's connection"]}},
+        "run": [3, "in\n"],
+        "pipeline": "x2\n",
     }
     (server,) = obs["servers"].values()
     assert server["listened"] and server["alive"]
     assert obs["clients"][0]["name"] == "a"
+    assert [r["program"] for r in obs["runs"]] == ["python", "/bin/sh"]
 
 
 def test_a_wait_for_a_server_that_stopped_moving_ends_early_and_says_where(tmp_path):
