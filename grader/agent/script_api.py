@@ -509,7 +509,7 @@ class Test:
         return self.servers[0]
 
 
-def _said(text: bytes, shown: int = 60) -> str:
+def _said(text: bytes, shown: int = 30) -> str:
     """Expected text as a failure names it: quoted, and cut if long."""
     cut = text if len(text) <= shown else text[:shown]
     return repr(_text(cut)) + (f"... ({len(text)} bytes)" if len(text) > shown else "")

@@ -171,4 +171,4 @@ def test_a_script_that_does_not_pass_on_the_reference_is_the_graders_error():
 
 
 def test_a_script_check_is_described_by_its_docstring():
-    assert describe(_check()) == "checks/chat.py: alice and bob chat."
+    assert describe(_check()) == "checks/chat.py: alice and bob chat"

@@ -1,8 +1,10 @@
-"""A script check in one line for the report: its file, and what its docstring says."""
+"""A script check in one line for the report: its file, and the first sentence of its
+docstring."""
 
 from __future__ import annotations
 
 import ast
+import json
 
 
 def describe(check) -> str:
@@ -10,8 +12,11 @@ def describe(check) -> str:
         doc = ast.get_docstring(ast.parse(check.source)) or ""
     except SyntaxError:
         doc = ""
-    first = doc.strip().split("\n", 1)[0]
-    return f"{check.script}: {first}" if first else check.script
+    paragraph = " ".join(doc.strip().split("\n\n", 1)[0].split())
+    first = paragraph.split(". ", 1)[0].removesuffix(".")  # its first sentence
+    # The args tell apart the checks one script serves.
+    named = check.script + "".join(f" {k}={json.dumps(v)}" for k, v in check.args.items())
+    return f"{named}: {first}" if first else named
 
 
 def reproduce(check) -> str | None:
