@@ -1,7 +1,8 @@
-"""A client reads nothing while three others chat 4 MiB of lines: the others still get every
-line at once (slow-reader). Then it reads: it gets every byte sent to it (partial-writes),
-with every line in the order the server received them, as each sender does (ordering).
-grading.yml's `args: {then: ...}` says which of these the check judges.
+"""A client reads nothing while three others chat 4 MiB of lines, who still get every line.
+
+That is slow-reader. With `args: {then: every_byte}` (partial-writes), the client that read
+nothing then reads, and must get every byte sent to it; with `{then: order}` (ordering),
+every line in the order the server received them, as each sender does (the others' lines).
 
 4 MiB, not less: the kernel's socket buffers (the server's send buffer grows to 4 MiB, about
 3 MB of data) take that much before a write to the stuck client would block or come short.
