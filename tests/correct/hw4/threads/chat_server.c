@@ -208,24 +208,31 @@ static void *reader_main(void *arg)
 			break;
 	}
 
+	/* Out of the list first: nothing more is queued for it. */
 	pthread_mutex_lock(&lock);
-	if (is_joined) {
-		char msg[NAME_MAX_LEN + 16];
-		int n = snprintf(msg, sizeof msg, "* %s left\n", c->name);
-
+	if (is_joined)
 		for (struct client **pp = &joined; *pp != NULL; pp = &(*pp)->next)
 			if (*pp == c) {
 				*pp = c->next;
 				break;
 			}
-		broadcast(c, msg, (size_t)n);
-	}
 	c->closing = 1;
 	pthread_cond_signal(&c->wake);
 	pthread_mutex_unlock(&lock);
+	/* A writer blocked on a client that stopped reading wakes up too. */
+	shutdown(c->fd, SHUT_RDWR);
 	if (writer_started)
 		pthread_join(c->writer, NULL);
 	close(c->fd);
+	/* Announced last, once nothing of the client is left but this. */
+	if (is_joined) {
+		char msg[NAME_MAX_LEN + 16];
+		int n = snprintf(msg, sizeof msg, "* %s left\n", c->name);
+
+		pthread_mutex_lock(&lock);
+		broadcast(c, msg, (size_t)n);
+		pthread_mutex_unlock(&lock);
+	}
 	pthread_cond_destroy(&c->wake);
 	free(c->queue);
 	free(c);
