@@ -1,8 +1,9 @@
 """A client reads nothing while three others chat 4 MiB of lines, who still get every line.
 
 That is slow-reader. With `args: {then: every_byte}` (partial-writes), the client that read
-nothing then reads, and must get every byte sent to it; with `{then: order}` (ordering),
-every line in the order the server received them, as each sender does (the others' lines).
+nothing then reads, and must get every byte sent to it, each line whole; with `{then: order}`
+(ordering), every line in the order the server received them, as each sender does (the
+others' lines).
 
 4 MiB, not less: the kernel's socket buffers (the server's send buffer grows to 4 MiB, about
 3 MB of data) take that much before a write to the stuck client would block or come short.
@@ -73,20 +74,16 @@ def _in_order(t, who, got, sent):
 
 
 def _every_byte(t, got, want):
-    if got == want:
+    """Every line sent to the client, whole (their order is ordering's to judge)."""
+    lines = want.splitlines(keepends=True)
+    if got == want or sorted(got.splitlines(keepends=True)) == sorted(lines):
         return
-    at = next((i for i, (a, b) in enumerate(zip(got, want, strict=False)) if a != b), len(got))
-    line = want[:at].count(b"\n") + 1
-    if sorted(_labels(got)) == sorted(_labels(want)) and len(got) == len(want):
-        t.fail(
-            f"the client that read nothing for a while then received all {len(want)} bytes, "
-            f"but from line {line} on not in the order they were sent",
-            advice="a message is written out whole, in the order the messages came, before "
-            "the next one starts: one output queue per client",
-        )
+    arrived = set(got.splitlines(keepends=True))
+    lost = [line for line in lines if line not in arrived]
     t.fail(
         f"the client that read nothing for a while then received {len(got)} of the "
-        f"{len(want)} bytes sent to it, the same up to byte {at} (line {line})",
+        f"{len(want)} bytes sent to it: {len(lines) - len(lost)} of its {len(lines)} lines "
+        f"whole, not {lost[0][:10].decode()!r}... among others",
         advice="when write() takes only part of a message, keep the rest queued and write it "
         "once the socket is writable again (poll for POLLOUT): never drop what it did not take",
     )

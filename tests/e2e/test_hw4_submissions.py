@@ -31,10 +31,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "join-leave-loop": SKIPPED,
         **dict.fromkeys(AFTER_MANY, SKIPPED),
     },
-    "per-sender-batches": {
-        "ordering": ("fail", "the order the server received them"),
-        "partial-writes": ("fail", "not in the order they were sent"),
-    },
+    "per-sender-batches": {"ordering": ("fail", "the order the server received them")},
     "blocking-broadcast": {
         cid: ("timeout", "blocked in write() on fd")
         for cid in ("slow-reader", "partial-writes", "ordering")
