@@ -123,7 +123,14 @@ def _waited(check, limits, wait: dict, where: str) -> tuple[Verdict, Finding]:
     if how in ("closed", "error"):
         cause = "the server closed the connection" if how == "closed" else wait["error"]
         return Verdict.FAIL, Finding(
-            f"client {client} waited for {what}, but {cause}", expected=what, actual=actual
+            f"client {client} waited for {what}, but {cause}",
+            expected=what,
+            actual=actual,
+            diagnosis=[
+                f"the connection ended while the reference's server still had {what} to send "
+                "on it: a server keeps a client's connection open until the client leaves "
+                "(does it close the socket where it should go on reading?)"
+            ],
         )
     if how == "stalled":
         reason = f"stopped early: client {client} waited for {what} and the server stopped moving"
