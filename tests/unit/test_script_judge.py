@@ -133,6 +133,7 @@ def test_a_connection_the_server_closed_or_reset_is_a_failure():
         result = judge(_check(), DEFAULT_LIMITS, mine, REFERENCE)
         assert str(result.verdict) == "fail"
         assert words in result.reason
+        assert "keeps a client's connection open until the client leaves" in _words(result)
 
 
 def test_an_exception_only_the_students_run_raised_is_the_students_failure():
