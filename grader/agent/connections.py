@@ -14,7 +14,7 @@ import struct
 import threading
 import time
 
-from . import budget
+from . import budget, procfs
 from .datagen import stimulus_pieces
 from .digest import StreamDigest
 from .stall_guard import StallGuard, readable, unacknowledged
@@ -22,9 +22,13 @@ from .stall_guard import StallGuard, readable, unacknowledged
 CONNECT_TIMEOUT = 5.0
 KEEP_BEYOND_SENT = 16 << 20  # bytes kept past what was sent: a greeting, never a flood
 # After stop_reading, a send ends once the server has taken no byte for this long: its
-# echoes have nowhere to go, so it blocks in write() and reads nothing more.
+# echoes have nowhere to go, so it blocks in write() and reads nothing more. Sooner, when
+# the server is seen blocked in a write (looked at every UNREAD_TICK without a byte taken).
 UNREAD_STILL = 0.2
+UNREAD_TICK = 0.02
+WRITES = ("write", "writev", "sendto")
 SMALL_RCVBUF = 4096  # after stop_reading: the server's writes block after little data
+SMALL_SEGMENT = 1024  # the segment size of a connection made with a small receive buffer
 
 
 class Connection:
@@ -61,6 +65,7 @@ class Connection:
         self._reading = threading.Event()  # cleared by stop_reading: the reader pauses
         self._reading.set()
         self.given_up = False  # the server stopped moving: no wait lasts its full time
+        self.server_pid: int | None = None  # whose blocked writes end a send after stop_reading
         self._reader: threading.Thread | None = None
 
     # -- running ------------------------------------------------------------------------------
@@ -170,10 +175,18 @@ class Connection:
         view = memoryview(piece)
         poller = select.poll()
         poller.register(self.sock.fileno(), select.POLLOUT)
+        last_taken = time.monotonic()
         while view:
-            patience = self.step_timeout if self._reading.is_set() else UNREAD_STILL
+            reading = self._reading.is_set()
+            patience = self.step_timeout if reading else UNREAD_TICK
             if not poller.poll(self._timeout(patience) * 1000):
-                return False
+                now = time.monotonic()
+                if reading or now >= self.deadline or now - last_taken >= UNREAD_STILL:
+                    return False
+                if self._server_writing():
+                    return False
+                continue
+            last_taken = time.monotonic()
             try:
                 n = self.sock.send(view, socket.MSG_DONTWAIT)
             except BlockingIOError:
@@ -181,6 +194,14 @@ class Connection:
             view = view[n:]
             self.sent += n
         return True
+
+    def _server_writing(self) -> bool:
+        """Whether a process of the server is blocked in a write: its echoes to us have
+        nowhere to go, and it reads nothing more until we read."""
+        if self.server_pid is None:
+            return False
+        pids = [self.server_pid, *(p.pid for p in procfs.descendants(self.server_pid))]
+        return any(call in WRITES for pid in pids for call, _ in procfs.blocked_calls(pid))
 
     def _timeout(self, wanted: float) -> float:
         return max(0.0, min(wanted, self.deadline - time.monotonic()))
@@ -280,7 +301,11 @@ def _connect(port: int, rcvbuf: int | None) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         if rcvbuf:
+            # Segments that fit the small window: else the server's kernel sends on only at
+            # its persist timer, and its send buffer grows to megabytes (loopback's segments
+            # are 64 KiB) before a write to this client blocks.
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, SMALL_SEGMENT)
         sock.settimeout(CONNECT_TIMEOUT)
         sock.connect(("127.0.0.1", port))
         sock.settimeout(None)
@@ -311,12 +336,13 @@ def run_groups(
     connected, so 'A holds, then B arrives' means what it says."""
     everyone: list[Connection] = []
     with StallGuard(server_pid, everyone):
-        _run_groups(groups, port, step_timeout, deadline, everyone)
+        _run_groups(groups, port, step_timeout, deadline, everyone, server_pid)
     return everyone
 
 
 def _run_groups(
-    groups: list[dict], port: int, step_timeout: float, deadline: float, everyone: list
+    groups: list[dict], port: int, step_timeout: float, deadline: float, everyone: list,
+    server_pid: int,
 ) -> None:
     finished = {g["name"]: threading.Event() for g in groups}
     threads: list[threading.Thread] = []
@@ -325,6 +351,8 @@ def _run_groups(
             Connection(g["name"], i, port, g["script"], step_timeout, finished, deadline)
             for i in range(int(g.get("count", 1)))
         ]
+        for c in batch:
+            c.server_pid = server_pid
         everyone += batch
         watcher = threading.Thread(target=_run_group, args=(g, batch, finished), daemon=True)
         watcher.start()
