@@ -1,19 +1,19 @@
-"""A client reads nothing while three others chat 4 MiB of lines, who still get every line.
+"""A client reads nothing while three others chat 2 MiB of lines, who still get every line.
 
 That is slow-reader. With `args: {then: every_byte}` (partial-writes), the client that read
 nothing then reads, and must get every byte sent to it, each line whole; with `{then: order}`
 (ordering), every line in the order the server received them, as each sender does (the
 others' lines).
 
-4 MiB, not less: the kernel's socket buffers (the server's send buffer grows to 4 MiB, about
-3 MB of data) take that much before a write to the stuck client would block or come short.
+2 MiB: far more than the kernel's buffers hold for a client connected with a small receive
+buffer (about 100 KB), far less than the 4 MiB a server must queue for a client.
 """
 
 import re
 
 TALKERS = ("ann", "bob", "cid")
 SIZE = 4000  # bytes a line has, with its name and newline
-TOTAL = 4 << 20
+TOTAL = 2 << 20
 LABEL = re.compile(rb"(ann|bob|cid): (\d{5}) ")  # how each line starts: who, which
 
 
