@@ -91,6 +91,19 @@ def read_proc(pid: int) -> Proc | None:
     return proc
 
 
+def stopped(pid: int) -> bool:
+    """Whether every thread of the process is stopped (SIGSTOP took effect) or gone."""
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return True
+    for tid in tids:
+        stat = _read(f"/proc/{pid}/task/{tid}/stat")
+        if stat is not None and _parse_stat(stat)[1] not in ("T", "t", "Z", "X"):
+            return False
+    return True
+
+
 def _children(pid: int) -> list[int] | None:
     """Child pids from /proc/PID/task/*/children; None where the kernel lacks that file."""
     try:

@@ -34,6 +34,7 @@ from .watcher import TreeWatcher
 # busy however long the scheduler keeps it waiting, so a short quiet is enough.
 IDLE = 0.03
 SHOWN = 300  # bytes of what a client received that a failure shows (the last ones)
+FREEZE_WAIT = 1.0  # seconds freeze() waits for the server's processes to be stopped
 # Public for the driver, not for scripts: lint refuses them in a script.
 DRIVER_ONLY = frozenset({"finish", "summary", "stop", "program_path", "targets", "observation"})
 
@@ -423,8 +424,15 @@ class Test:
 
     def freeze(self) -> None:
         """Stop every process of the server (SIGSTOP) until thaw(): what clients send
-        meanwhile waits for it, and it then finds all of it at once."""
+        meanwhile waits for it, and it then finds all of it at once. Returns once they
+        are stopped: a process not yet scheduled since the signal still runs, and a
+        thaw() before it stops would cancel the stop."""
         self._signal(signal.SIGSTOP)
+        until = time.monotonic() + FREEZE_WAIT
+        while time.monotonic() < until and not all(
+            procfs.stopped(p.pid) for p in self._tree() if not p.zombie
+        ):
+            time.sleep(0.001)
 
     def thaw(self) -> None:
         """Let the server's processes run again (SIGCONT)."""
