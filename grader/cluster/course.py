@@ -20,8 +20,14 @@ def make(suite: Suite, assignment: str, check_ids: list[str], no_cache: bool) ->
     """Everything the suite names is packed at its place relative to the suite file, under
     their common folder, so that the suite loads on a worker as it does here."""
     folders = [f for a in suite.assignments.values() for f in (a.reference_dir, a.data_dir) if f]
+    files = [
+        suite.root / name
+        for a in suite.assignments.values()
+        for check in a.checks
+        for name in check.suite_files()
+    ]
     root = Path(os.path.commonpath([suite.path.parent, *folders]))
-    entries = {str(p.relative_to(root)): p for p in (suite.path, *folders)}
+    entries = {str(p.relative_to(root)): p for p in (suite.path, *folders, *files)}
     archive = pack(entries)
     return {
         "digest": bytes_hash(archive),

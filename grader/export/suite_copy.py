@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from ..suite import load_suite
+
 IGNORED = shutil.ignore_patterns(".git", "*.o", "__pycache__")
 
 
@@ -31,10 +33,12 @@ def copy_assignment(
         assignment["checks"] = [
             c for c in assignment["checks"] if c.get("visibility", "visible") != "hidden"
         ]
-    for check in assignment["checks"]:
-        if check.get("script"):  # a script check's file, at the same place beside grading.yml
-            (target / check["script"]).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / check["script"], target / check["script"])
+    kept = {c["id"] for c in assignment["checks"]}
+    for check in load_suite(suite_file).assignments[name].checks:
+        for needed in check.suite_files() if check.id in kept else []:
+            # At the same place beside grading.yml (a script check's script).
+            (target / needed).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / needed, target / needed)
     suite = {k: v for k, v in raw.items() if k != "assignments"}
     suite["assignments"] = {name: assignment}
     target.mkdir(parents=True, exist_ok=True)

@@ -79,6 +79,11 @@ class CheckBase(SuiteModel):
         """The assignment's programs this check runs: a missing one is a build failure."""
         return self.stimulus.programs()
 
+    def suite_files(self) -> list[str]:
+        """Files beside grading.yml the check needs (relative to it): whatever carries the
+        suite elsewhere (a cluster's workers, an export) carries them too."""
+        return []
+
 
 class ProgramCheck(CheckBase):
     """A check that runs the assignment's programs: what must equal the reference's, and

@@ -29,6 +29,9 @@ class ScriptCheck(CheckBase):
     def programs(self) -> list[str]:
         return programs_used(self.source)
 
+    def suite_files(self) -> list[str]:
+        return [self.script]
+
     @model_validator(mode="before")
     @classmethod
     def _read_source(cls, data: Any, info: ValidationInfo) -> Any:
