@@ -85,13 +85,21 @@ def assert_fails_exactly(result: SubmissionResult, expected: dict[str, tuple[str
     and when it fails it is for that cause."""
     failed = {c.id: c for c in result.checks if str(c.verdict) != "pass" and not c.not_run_here}
     must = {cid for cid, (verdict, _) in expected.items() if not verdict.endswith("?")}
-    assert must <= set(failed) <= set(expected), verdicts(result)
+    assert must <= set(failed) <= set(expected), (verdicts(result), _first_grader_error(result))
     for cid, (verdict, cause) in expected.items():
         if cid not in failed:
             continue
         assert str(failed[cid].verdict) == verdict.rstrip("?"), (cid, words(failed[cid]))
         assert cause in words(failed[cid]), (cid, words(failed[cid]))
         assert failed[cid].points == 0
+
+
+def _first_grader_error(result: SubmissionResult) -> str | None:
+    """What the grader itself failed at, if it did: the words CI's log needs."""
+    ours = next((c for c in result.checks if str(c.verdict) == "grader-error"), None)
+    if ours is None or ours.finding is None:
+        return None
+    return f"{ours.id}: {ours.finding.reason}: {ours.finding.actual}"
 
 
 def canned_check(driver: str, stimulus: dict, **fields):

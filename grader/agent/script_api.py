@@ -27,7 +27,7 @@ from .connections import Connection
 from .datagen import generate
 from .pipe_driver import run_program
 from .server_run import SETTLED, free_port, left_open, serve, settle, with_port
-from .stall_guard import StallGuard
+from .stall_guard import StallGuard, unacknowledged
 from .watcher import TreeWatcher
 
 # A server that has handled what it was sent is asleep at once; a runnable one counts as
@@ -196,6 +196,11 @@ class Client:
 
     def close(self) -> None:
         self._conn.close()
+
+    def _in_flight(self) -> bool:
+        """Bytes sent that the server's kernel has not acknowledged yet."""
+        sock = self._conn.sock
+        return sock is not None and sock.fileno() != -1 and unacknowledged(sock)
 
     def stop_reading(self) -> None:
         """Read nothing more: once the receive buffer is full, the server's writes to this
@@ -435,7 +440,12 @@ class Test:
             time.sleep(0.001)
 
     def thaw(self) -> None:
-        """Let the server's processes run again (SIGCONT)."""
+        """Let the server's processes run again (SIGCONT), once what the clients sent has
+        reached its kernel (acknowledged): on a busy machine loopback delivers late, and a
+        server thawed early would find part of it now, the rest a moment later."""
+        until = time.monotonic() + FREEZE_WAIT
+        while time.monotonic() < until and any(c._in_flight() for c in self.clients):
+            time.sleep(0.001)
         self._signal(signal.SIGCONT)
 
     def _signal(self, signum: int) -> None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import ast
 import json
 
+from .script_file import parse
+
 
 def describe(check) -> str:
     try:
-        doc = ast.get_docstring(ast.parse(check.source)) or ""
+        doc = ast.get_docstring(parse(check.source)) or ""
     except SyntaxError:
         doc = ""
     paragraph = " ".join(doc.strip().split("\n\n", 1)[0].split())

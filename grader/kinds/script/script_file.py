@@ -5,7 +5,9 @@ names the script API has. Each problem is one sentence, shown at the `script:` l
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
+import threading
 from pathlib import Path
 
 from grader.agent import script_api
@@ -18,6 +20,18 @@ _RETURNS = {
     "run": script_api.Result,
     "pipeline": script_api.Result,
 }
+
+
+# CPython 3.11's parser is not safe in two threads at once ("AST constructor recursion depth
+# mismatch"), and a batch judges submissions in threads: one parse at a time, once per text.
+_PARSING = threading.Lock()
+
+
+@functools.lru_cache(maxsize=64)
+def parse(source: str, name: str = "<script>") -> ast.Module:
+    """The script's syntax tree (SyntaxError when it has none); treat it as read-only."""
+    with _PARSING:
+        return ast.parse(source, name)
 
 
 def public_names(cls: type) -> frozenset[str]:
@@ -42,7 +56,7 @@ def problem(path: Path, script: str) -> str | None:
     except (OSError, UnicodeDecodeError) as e:
         return f"{script} cannot be read: {e}"
     try:
-        tree = ast.parse(source, script)
+        tree = parse(source, script)
     except SyntaxError as e:
         return f"{script} does not compile: line {e.lineno}: {e.msg}"
     check = next(
@@ -91,7 +105,7 @@ def programs_used(source: str) -> list[str]:
     """The programs the script starts by name: the first argument of each t.server(...)
     and t.run(...) given as a string."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         return []
     found = []
