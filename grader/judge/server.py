@@ -12,17 +12,24 @@ from .outcome import last_line, status
 
 
 def server_ended(check, server: dict) -> tuple[Verdict, Finding] | None:
+    """A check's server that never started, never listened, or was killed."""
+    stim = check.stimulus
+    return ended(server, stim.server.program, stim.port, getattr(stim, "time_wait", False))
+
+
+def ended(
+    server: dict, program: str, port: int, time_wait: bool = False
+) -> tuple[Verdict, Finding] | None:
     """A server that never started, never listened, or was killed: nothing else matters."""
-    program = check.stimulus.server.program
     if server.get("start_error"):
         return Verdict.FAIL, Finding(f"could not start {program}: {server['start_error']}")
     if not server["listened"]:
         how = f"; it exited ({status(server['exit'])})" if server.get("exit") else ""
-        causes = [diagnose.never_listened(program, check.stimulus.port)]
-        if getattr(check.stimulus, "time_wait", False) and server.get("exit"):
+        causes = [diagnose.never_listened(program, port)]
+        if time_wait and server.get("exit"):
             causes.insert(0, diagnose.time_wait(said(server)))
         return Verdict.FAIL, Finding(
-            f"{program} never accepted a connection on port {check.stimulus.port}{how}",
+            f"{program} never accepted a connection on port {port}{how}",
             diagnosis=causes,
         )
     if not server["alive"] and (server["exit"] or {}).get("signal"):

@@ -155,11 +155,11 @@ def test_a_server_killed_by_a_signal_is_a_crash_whatever_the_script_saw():
 def test_a_server_that_never_listened_or_exited_fails():
     silent = _obs("not_listening", message="", server=_server(alive=False, listened=False))
     result = judge(_check(), DEFAULT_LIMITS, silent, REFERENCE)
-    assert result.reason.startswith("chat_server never accepted a connection; it exited (0)")
+    assert result.reason == "chat_server never accepted a connection on port 12345; it exited (0)"
     assert "here 12345" in _words(result)
     gone = _obs(observations=REFERENCE["observations"], server=_server(alive=False))
     result = judge(_check(), DEFAULT_LIMITS, gone, REFERENCE)
-    assert result.reason == "chat_server exited (0) while it should keep serving"
+    assert result.reason == "the server exited (0) while it should keep serving"
 
 
 def test_a_script_that_does_not_pass_on_the_reference_is_the_graders_error():

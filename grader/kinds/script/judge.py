@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from grader.judge import diagnose
-from grader.judge.outcome import status, verdict_of
+from grader.judge.outcome import verdict_of
+from grader.judge.server import ended, server_exited
 from grader.judge.streams import show
 from grader.verdict import Finding, Verdict
 
@@ -16,20 +16,13 @@ SHOWN = 200  # characters of an observation a finding shows
 def judge(check, limits, s: dict, r: dict) -> tuple[Verdict, Finding | None]:
     program, server = main_server(s)
     if server is not None:
-        ended = _server_ended(program, server)
-        if ended:
-            return ended
+        stopped = ended(server, program, server["port"])
+        if stopped:
+            return stopped
     ending = _script_ended(check, limits, s)
     if ending:
         return ending
-    problems = []
-    if server is not None and not server["alive"]:
-        problems.append(
-            Finding(
-                f"{program} exited ({status(server['exit'])}) while it should keep serving",
-                diagnosis=["a server runs until it is stopped: end the connection, not the server"],
-            )
-        )
+    problems = server_exited(server) if server is not None else []
     problems += _observations(s["observations"], r["observations"])
     return verdict_of(problems)
 
@@ -63,27 +56,6 @@ def main_run(check, s: dict, r: dict) -> tuple[str, dict | None, dict | None]:
     if runs:
         return runs[0]["program"], runs[0], theirs[0] if theirs else None
     return check.script, None, None
-
-
-def _server_ended(program: str, server: dict) -> tuple[Verdict, Finding] | None:
-    """A server that did not start, did not listen, or was killed: nothing else matters."""
-    if server.get("start_error"):
-        return Verdict.FAIL, Finding(f"could not start {program}: {server['start_error']}")
-    if not server["listened"]:
-        how = f"; it exited ({status(server['exit'])})" if server.get("exit") else ""
-        return Verdict.FAIL, Finding(
-            f"{program} never accepted a connection{how}",
-            diagnosis=[diagnose.never_listened(program, server["port"])],
-        )
-    signal = (server.get("exit") or {}).get("signal")
-    if not server["alive"] and signal:
-        return Verdict.CRASHED, Finding(
-            f"{program} was killed by {signal} while clients were connected",
-            expected="still running",
-            actual=status(server["exit"]),
-            diagnosis=[diagnose.server_signal(signal)],
-        )
-    return None
 
 
 def _script_ended(check, limits, s: dict) -> tuple[Verdict, Finding] | None:
