@@ -14,7 +14,7 @@ import struct
 import threading
 import time
 
-from . import budget, procfs
+from . import budget, procfs, small_window
 from .datagen import stimulus_pieces
 from .digest import StreamDigest
 from .stall_guard import StallGuard, readable, unacknowledged
@@ -26,9 +26,6 @@ KEEP_BEYOND_SENT = 16 << 20  # bytes kept past what was sent: a greeting, never 
 # the server is seen blocked in a write (looked at every UNREAD_TICK without a byte taken).
 UNREAD_STILL = 0.2
 UNREAD_TICK = 0.02
-WRITES = ("write", "writev", "sendto")
-SMALL_RCVBUF = 4096  # after stop_reading: the server's writes block after little data
-SMALL_SEGMENT = 1024  # the segment size of a connection made with a small receive buffer
 
 
 class Connection:
@@ -41,6 +38,7 @@ class Connection:
         step_timeout: float,
         finished: dict[str, threading.Event],
         deadline: float,
+        server_pid: int | None = None,
     ) -> None:
         self.group, self.index, self.port = group, index, port
         self.script, self.step_timeout, self.finished = script, step_timeout, finished
@@ -65,7 +63,7 @@ class Connection:
         self._reading = threading.Event()  # cleared by stop_reading: the reader pauses
         self._reading.set()
         self.given_up = False  # the server stopped moving: no wait lasts its full time
-        self.server_pid: int | None = None  # whose blocked writes end a send after stop_reading
+        self.server_pid = server_pid  # whose blocked writes end a send after stop_reading
         self._reader: threading.Thread | None = None
 
     # -- running ------------------------------------------------------------------------------
@@ -157,7 +155,7 @@ class Connection:
     def stop_reading(self) -> None:
         """Read nothing more (until resume_reading): the server's writes to us block once
         the little our receive buffer holds is full."""
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_RCVBUF)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, small_window.RCVBUF)
         self._reading.clear()
 
     def resume_reading(self) -> None:
@@ -200,8 +198,8 @@ class Connection:
         nowhere to go, and it reads nothing more until we read."""
         if self.server_pid is None:
             return False
-        pids = [self.server_pid, *(p.pid for p in procfs.descendants(self.server_pid))]
-        return any(call in WRITES for pid in pids for call, _ in procfs.blocked_calls(pid))
+        procs = procfs.tree(self.server_pid)
+        return any(call in procfs.WRITES for p in procs for call, _ in procfs.blocked_calls(p.pid))
 
     def _timeout(self, wanted: float) -> float:
         return max(0.0, min(wanted, self.deadline - time.monotonic()))
@@ -301,11 +299,7 @@ def _connect(port: int, rcvbuf: int | None) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         if rcvbuf:
-            # Segments that fit the small window: else the server's kernel sends on only at
-            # its persist timer, and its send buffer grows to megabytes (loopback's segments
-            # are 64 KiB) before a write to this client blocks.
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, SMALL_SEGMENT)
+            small_window.make_small(sock, rcvbuf)
         sock.settimeout(CONNECT_TIMEOUT)
         sock.connect(("127.0.0.1", port))
         sock.settimeout(None)
@@ -348,11 +342,11 @@ def _run_groups(
     threads: list[threading.Thread] = []
     for g in groups:
         batch = [
-            Connection(g["name"], i, port, g["script"], step_timeout, finished, deadline)
+            Connection(
+                g["name"], i, port, g["script"], step_timeout, finished, deadline, server_pid
+            )
             for i in range(int(g.get("count", 1)))
         ]
-        for c in batch:
-            c.server_pid = server_pid
         everyone += batch
         watcher = threading.Thread(target=_run_group, args=(g, batch, finished), daemon=True)
         watcher.start()

@@ -10,11 +10,10 @@ import struct
 import time
 from collections.abc import Iterator
 
+from . import small_window
 from .loopback_server import LoopbackServer
 from .stall_guard import readable
 
-SMALL_RCVBUF = 4096
-SMALL_SEGMENT = 1024
 EXTRA = b"+"  # what extra_byte mode sends after the client's end of input
 
 
@@ -36,12 +35,8 @@ class FakeServer(LoopbackServer):
         super().__init__(port)
         if mode == "close_after":
             # Little room for what the client sends: a long line is still being written,
-            # not sitting whole in the buffers, when the close comes. Set on the listener,
-            # so the window is small from the handshake on (a window that shrinks later, or
-            # one below a segment, makes the client's kernel wait for its persist timer:
-            # 200 ms and more), with segments small enough to fit it.
-            self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_RCVBUF)
-            self.listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, SMALL_SEGMENT)
+            # not sitting whole in the buffers, when the close comes.
+            small_window.make_small(self.listener)
 
     def moved(self) -> int:
         return self.received + self.sent + self.closed

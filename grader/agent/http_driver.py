@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from . import cgroup, procfs, tree
 from .http_exchange import CONNECT_TIMEOUT, Exchange
 from .pipe_driver import prepare_workdir
+from .protocol import HTTP_PATIENCE
 from .relay_deadlock import DeadlockWatch
 from .server_run import free_port, serve, with_port
 from .upstream import Upstream
@@ -37,7 +38,7 @@ def _run(req: dict, cwd: str, port: int) -> dict:
     values = {"port": port} | ({"upstream": upstream.port} if upstream else {})
     args = with_port(req["server"].get("args", []), **values)
     timeout = float(req["step_timeout"])  # the suite's, always sent: one default, there
-    patience = float(req.get("patience", 1.5))
+    patience = float(req.get("patience", HTTP_PATIENCE))
 
     memory: dict[str, int] = {}  # the server's anonymous memory after the first and last entry
 
@@ -147,8 +148,7 @@ def _anon_memory(server_pid: int) -> int:
     after MEMORY_WAIT): a thread still finishing a response may hold a buffer."""
     deadline = time.monotonic() + MEMORY_WAIT
     while True:
-        procs = [p for p in [procfs.read_proc(server_pid), *procfs.descendants(server_pid)] if p]
-        live = [p for p in procs if not p.zombie]
+        live = [p for p in procfs.tree(server_pid) if not p.zombie]
         if time.monotonic() >= deadline or all("running" not in p.waits for p in live):
             return sum(procfs.anon_kib(p.pid) for p in live)
         time.sleep(0.01)

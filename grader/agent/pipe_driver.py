@@ -17,6 +17,7 @@ from .datagen import materialise
 from .digest import StreamDigest
 from .limits import preexec
 from .ownership import chown_tree
+from .protocol import STALL_WINDOW
 from .terminal import end_of_input, open_terminal
 from .watcher import TreeWatcher
 
@@ -181,9 +182,8 @@ class PipeSession:
         self.stall: dict | None = None
         self.limit: dict | None = None
         self.ended_by = ""
-        self.watcher = TreeWatcher(
-            os.getpid(), proc.pid, req.get("stall_window", 0.25), stdin_target, track_forks=True
-        )
+        window = req.get("stall_window", STALL_WINDOW)
+        self.watcher = TreeWatcher(os.getpid(), proc.pid, window, stdin_target, track_forks=True)
         self.sel = selectors.DefaultSelector()
         for stream in self._pipes():
             os.set_blocking(stream.fileno(), False)

@@ -12,6 +12,7 @@ _SYSCALLS = {
     "x86_64": {0: "read", 1: "write", 19: "readv", 20: "writev", 44: "sendto", 45: "recvfrom"},
     "aarch64": {63: "read", 64: "write", 65: "readv", 66: "writev", 206: "sendto", 207: "recvfrom"},
 }.get(platform.machine(), {})
+WRITES = frozenset({"write", "writev", "sendto"})  # those of them that write
 
 SIGPIPE_BIT = 1 << (13 - 1)
 
@@ -144,6 +145,11 @@ def descendants(root: int) -> list[Proc]:
                 found.append(proc)
                 queue.append(kid)
     return found
+
+
+def tree(root: int) -> list[Proc]:
+    """The process and every process below it (those still there), the root first."""
+    return [p for p in [read_proc(root), *descendants(root)] if p is not None]
 
 
 def threads(procs: list[Proc]) -> int:

@@ -291,7 +291,7 @@ class Client:
 
         if not conn.wait_until(ready, timeout):
             raise self._timeout(what)
-        data = bytes(conn.received[self._cursor : found[-1]])
+        data = conn.received_part(self._cursor, found[-1])
         self._cursor = found[-1]
         return data
 
@@ -433,19 +433,13 @@ class Test:
         are stopped: a process not yet scheduled since the signal still runs, and a
         thaw() before it stops would cancel the stop."""
         self._signal(signal.SIGSTOP)
-        until = time.monotonic() + FREEZE_WAIT
-        while time.monotonic() < until and not all(
-            procfs.stopped(p.pid) for p in self._tree() if not p.zombie
-        ):
-            time.sleep(0.001)
+        _wait_for(lambda: all(procfs.stopped(p.pid) for p in self._tree() if not p.zombie))
 
     def thaw(self) -> None:
         """Let the server's processes run again (SIGCONT), once what the clients sent has
         reached its kernel (acknowledged): on a busy machine loopback delivers late, and a
         server thawed early would find part of it now, the rest a moment later."""
-        until = time.monotonic() + FREEZE_WAIT
-        while time.monotonic() < until and any(c._in_flight() for c in self.clients):
-            time.sleep(0.001)
+        _wait_for(lambda: not any(c._in_flight() for c in self.clients))
         self._signal(signal.SIGCONT)
 
     def _signal(self, signum: int) -> None:
@@ -460,7 +454,7 @@ class Test:
         pid = self.servers[0].pid if self.servers else None
         if not pid:
             return []
-        return [p for p in [procfs.read_proc(pid), *procfs.descendants(pid)] if p is not None]
+        return procfs.tree(pid)
 
     def blocked(self) -> dict:
         """Where the server's threads wait now: each one blocked reading or writing, on
@@ -525,6 +519,14 @@ class Test:
         if not self.servers:
             raise RuntimeError("no server: call t.server(...) first")
         return self.servers[0]
+
+
+def _wait_for(condition, limit: float = FREEZE_WAIT) -> None:
+    """Until the condition holds, or `limit` seconds: what a process does next is the
+    kernel's to schedule, and a short look every millisecond sees it soon after."""
+    until = time.monotonic() + limit
+    while not condition() and time.monotonic() < until:
+        time.sleep(0.001)
 
 
 def _said(text: bytes, shown: int = 30) -> str:

@@ -64,14 +64,14 @@ def _call(source: str, name: str, t: Test) -> dict:
 
 
 def _ended(outcome: str, e: BaseException, name: str, **more: object) -> dict:
-    return {"outcome": outcome, "line": _line(e, name), **more}
+    return {"outcome": outcome, "line": script_line(e, name), **more}
 
 
 def _frames(e: BaseException, name: str) -> list[traceback.FrameSummary]:
     return [f for f in traceback.extract_tb(e.__traceback__) if f.filename == name]
 
 
-def _line(e: BaseException, name: str) -> int | None:
+def script_line(e: BaseException, name: str) -> int | None:
     """The script's line the exception went through last: where the script was."""
     frames = _frames(e, name)
     if not frames and isinstance(e, SyntaxError) and e.filename == name:

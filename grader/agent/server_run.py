@@ -166,8 +166,7 @@ def _busy_threads(main_pid: int, window: float) -> float:
     samples, running = 0, 0
     deadline = time.monotonic() + window
     while time.monotonic() < deadline:
-        procs = [procfs.read_proc(main_pid), *procfs.descendants(main_pid)]
-        running += sum(p.waits.count("running") for p in procs if p is not None)
+        running += sum(p.waits.count("running") for p in procfs.tree(main_pid))
         samples += 1
         time.sleep(BUSY_TICK)
     return round(running / max(samples, 1), 2)

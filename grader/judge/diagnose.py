@@ -18,6 +18,14 @@ SIGNALS = {
 }
 
 
+def blocked_threads(threads: list[dict]) -> str:
+    """Each thread the agent saw blocked reading or writing: in which call, on what."""
+    return "; ".join(
+        f"{p['comm']} (pid {p['pid']}) blocked in {p['call']}() on fd {p['fd']}, {p['on']}"
+        for p in threads
+    )
+
+
 def _who(p: dict) -> str:
     return f"`{p['comm']}` (pid {p['pid']})"
 

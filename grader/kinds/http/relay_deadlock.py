@@ -3,17 +3,14 @@ was waiting on when nothing moved any more, and what the proxy must do instead."
 
 from __future__ import annotations
 
+from grader.agent.procfs import WRITES
+from grader.judge.diagnose import blocked_threads
 from grader.verdict import Finding
-
-WRITES = ("write", "writev", "sendto")
 
 
 def finding(name: str, found: dict) -> Finding:
     client, answer, proxy = found["client"], found["upstream"], found["proxy"]
-    waits = "; ".join(
-        f"{p['comm']} (pid {p['pid']}) blocked in {p['call']}() on fd {p['fd']}, {p['on']}"
-        for p in proxy
-    )
+    waits = blocked_threads(proxy)
     return Finding(
         f"{name} deadlocked in the proxy: nothing moved any more while both sides still had "
         "bytes to send",

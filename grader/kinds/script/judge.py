@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from grader.agent.procfs import WRITES
+from grader.judge import diagnose
 from grader.judge.outcome import verdict_of
 from grader.judge.server import ended, server_exited
 from grader.judge.streams import show
@@ -124,12 +126,8 @@ def _blocked(blocked: dict) -> list[str]:
                 "something else (poll, accept, a lock) while the line was due"
             ]
         return []
-    waits = "; ".join(
-        f"{p['comm']} (pid {p['pid']}) blocked in {p['call']}() on fd {p['fd']}, {p['on']}"
-        for p in threads
-    )
-    said = [f"where the server was: {waits}"]
-    if any(p["call"] in ("write", "writev", "sendto") and "client" in p["on"] for p in threads):
+    said = [f"where the server was: {diagnose.blocked_threads(threads)}"]
+    if any(p["call"] in WRITES and "client" in p["on"] for p in threads):
         said.append(
             "a write to one client blocks the whole server while that client reads nothing: "
             "never block on one client's socket; make the sockets non-blocking and queue "

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from grader.agent import script_api
+from grader.agent.script_driver import script_line
 
 # What a call on `t` gives back: the API class whose names the result may use.
 _RETURNS = {
@@ -28,10 +29,10 @@ _PARSING = threading.Lock()
 
 
 @functools.lru_cache(maxsize=64)
-def parse(source: str, name: str = "<script>") -> ast.Module:
+def parse(source: str) -> ast.Module:
     """The script's syntax tree (SyntaxError when it has none); treat it as read-only."""
     with _PARSING:
-        return ast.parse(source, name)
+        return ast.parse(source)
 
 
 def public_names(cls: type) -> frozenset[str]:
@@ -56,7 +57,7 @@ def problem(path: Path, script: str) -> str | None:
     except (OSError, UnicodeDecodeError) as e:
         return f"{script} cannot be read: {e}"
     try:
-        tree = parse(source, script)
+        tree = parse(source)
     except SyntaxError as e:
         return f"{script} does not compile: line {e.lineno}: {e.msg}"
     check = next(
@@ -128,19 +129,10 @@ def _dry_import(source: str, script: str) -> str | None:
     try:
         exec(compile(source, script, "exec"), namespace)
     except Exception as e:
-        line = _line(e, script)
-        return f"{script} fails on import{line}: {type(e).__name__}: {e}"
+        line = script_line(e, script)
+        where = f" (line {line})" if line else ""
+        return f"{script} fails on import{where}: {type(e).__name__}: {e}"
     check = namespace.get("check")
     if not callable(check) or len(inspect.signature(check).parameters) != 1:
         return f"{script}: check is not a function of one argument, t"
     return None
-
-
-def _line(e: BaseException, script: str) -> str:
-    tb = e.__traceback__
-    line = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == script:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return f" (line {line})" if line else ""
