@@ -9,14 +9,6 @@ import base64
 from ..verdict import Finding, Verdict
 from .streams import show
 
-
-def kind_of(check):
-    """The check's kind. Looked up when called: the kinds import these judging helpers."""
-    from ..kinds.registry import kind_of
-
-    return kind_of(check)
-
-
 # Verdicts that are the student's doing: each says what to look at.
 EXPLAINED = (Verdict.FAIL, Verdict.TIMEOUT, Verdict.CRASHED)
 
@@ -48,10 +40,10 @@ def one_line(problem: Finding) -> str:
 STDERR_LINES = 5  # what a student sees of their program's stderr beside a failure
 
 
-def stderr_tail(check, s: dict) -> str | None:
-    """The last lines the student's program wrote on stderr (a pipe check's program, a
-    socket check's client, or the server), escaped; None when it wrote nothing there."""
-    _, mine, _ = kind_of(check).main_run(check, s, {})
+def stderr_tail(mine: dict | None) -> str | None:
+    """The last lines the student's program (the run its kind shows: a pipe check's program,
+    a socket check's client, the server) wrote on stderr, escaped; None when it wrote
+    nothing there."""
     digest = (mine or {}).get("stderr")
     if not digest or not digest["size"]:
         return None
@@ -62,12 +54,13 @@ def stderr_tail(check, s: dict) -> str | None:
     return "\n".join(show(line, 200)[1:-1] for line in kept) or None
 
 
-def explain(check, verdict: Verdict, finding: Finding | None, s: dict, r: dict) -> None:
+def explain(
+    verdict: Verdict, finding: Finding, program: str, mine: dict | None, ref: dict | None
+) -> None:
     """A failure no rule found a cause for still gets a diagnosis: what was observed, in
-    plain words, from the student's run and the reference's."""
-    if verdict not in EXPLAINED or finding is None or finding.diagnosis:
+    plain words, from the student's run of `program` and the reference's."""
+    if verdict not in EXPLAINED or finding.diagnosis:
         return
-    program, mine, ref = kind_of(check).main_run(check, s, r)
     finding.diagnosis = [observed(finding, f"your {program}", mine, ref)]
 
 

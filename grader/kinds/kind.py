@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from grader.agent.protocol import Observation
+
 if TYPE_CHECKING:  # at run time, grader.suite imports the kinds
     from grader.suite.check import CheckBase
     from grader.verdict import Finding, Verdict
 
-Observation = dict[str, Any]  # what the agent answered (grader/agent/protocol.py)
 # (program name, the student's run of it, the reference's): a run has "exit" and "stderr".
 MainRun = tuple[str, Observation | None, Observation | None]
 

@@ -5,16 +5,18 @@ the sandbox enforced); the rest is the check's kind's judge (grader/kinds/<kind>
 
 from __future__ import annotations
 
+from ..kinds.registry import kind_of
 from ..verdict import CheckResult, Finding, Verdict
-from .outcome import explain, kind_of, size, stderr_tail
+from .outcome import explain, size, stderr_tail
 
 
 def judge(check, limits, student: dict, reference: dict) -> CheckResult:
     kind = kind_of(check)
     verdict, finding = _decide(kind, check, limits, student, reference)
-    explain(check, verdict, finding, student, reference)
     if finding and verdict is not Verdict.GRADER_ERROR and student.get("ok"):
-        finding.stderr = stderr_tail(check, student)
+        program, mine, ref = kind.main_run(check, student, reference)
+        explain(verdict, finding, program, mine, ref)
+        finding.stderr = stderr_tail(mine)
         if not finding.reproduce:
             finding.reproduce = kind.reproduce(check)
     result = result_for(check, verdict, finding, student.get("duration"))
