@@ -60,10 +60,12 @@ def pooled_overhead(pool, rounds: int, work: float = 1.0) -> dict[str, float]:
     laps: dict[str, list[float]] = {"take": [], "hand back": []}
     for _ in range(rounds):
         t0 = time.perf_counter()
-        cid = pool.take()
+        cid, session = pool.take()
         t1 = time.perf_counter()
         time.sleep(work)  # the submission is graded meanwhile
         t2 = time.perf_counter()
+        if session is not None:
+            session.close()
         pool.discard(cid)
         t3 = time.perf_counter()
         laps["take"].append(t1 - t0)

@@ -2,7 +2,8 @@
 store, the others are graded `jobs` at a time, each result stored the moment it is ready.
 
 `jobs` submissions run their checks at once; as many more are copied in and built
-meanwhile, so that a core is never idle while a container starts or a build waits."""
+meanwhile, so that a core is never idle while a container starts or a build waits. Fewer
+submissions than jobs share the idle slots: each runs its checks in several sandboxes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .discover import Submission
 from .grade import grade_submission
+from .lanes import lanes_for
 from .reference import References
 from .result_store import ResultStore, submission_key
 from .results import SubmissionResult
@@ -37,11 +39,12 @@ def grade_batch(
 ) -> list[SubmissionResult]:
     results, todo = from_store(submissions, store, grading, force=force, done=done)
     checking = threading.Semaphore(jobs)
-    box.plan(len(todo))
+    lanes = lanes_for(jobs, len(todo))
+    box.plan(len(todo) * lanes)
 
     def grade(sub: Submission, key: str) -> SubmissionResult:
         started(sub)
-        result = grade_submission(sub, assignment, checks, box.student, references, checking)
+        result = grade_submission(sub, assignment, checks, box.student, references, checking, lanes)
         store.save(result, key)
         done(sub, result, False)
         return result

@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, closing, nullcontext
+from functools import partial
 from pathlib import Path
 
 from .discover import Submission
 from .judge import judge, result_for
-from .needs import Blockers, run_order, skipped, without_own_network
+from .kinds.registry import kind_of
+from .lanes import ExtraLanes, run_in_lanes
+from .needs import skipped, without_own_network
 from .observe import build_and_provide, observe
 from .reference import References
 from .results import BuildSummary, SubmissionResult
@@ -33,9 +36,11 @@ def grade_submission(
     open_sandbox: Callable[[Path], Sandbox],
     references: References,
     checks_slot: AbstractContextManager | None = None,
+    lanes: int = 1,
 ) -> SubmissionResult:
     """Build and grade one submission; its checks run once `checks_slot` is entered (a batch
-    builds the next submissions while others run their checks)."""
+    builds the next submissions while others run their checks), shared among `lanes`
+    sandboxes that each built it (a lone submission takes the cores a batch would share)."""
     started = time.monotonic()
     result = SubmissionResult(
         submission=sub.name,
@@ -46,7 +51,9 @@ def grade_submission(
     )
     try:
         slot = checks_slot or nullcontext()
-        _grade_into(result, sub, assignment, checks, open_sandbox, references, slot)
+        lane = partial(_opened_lane, sub, assignment, open_sandbox)
+        with closing(ExtraLanes(lanes - 1, lane)) as extra:
+            _grade_into(result, sub, assignment, checks, open_sandbox, references, slot, extra)
     except SandboxError as e:
         _fill(result, checks, Verdict.GRADER_ERROR, Finding(f"grader error: {e}"))
     except Exception:
@@ -68,7 +75,7 @@ def _in_suite_order(result: SubmissionResult, checks: list) -> None:
     result.checks.sort(key=lambda c: place.get(c.id, len(place)))
 
 
-def _grade_into(result, sub, assignment, checks, open_sandbox, references, slot) -> None:
+def _grade_into(result, sub, assignment, checks, open_sandbox, references, slot, extra) -> None:
     if not sub.has_makefile:
         result.build = BuildSummary(ok=False, errors=f"no Makefile in {sub.path}")
         _fill(result, checks, Verdict.BUILD_FAILED, Finding("no Makefile: nothing to build"))
@@ -93,27 +100,43 @@ def _grade_into(result, sub, assignment, checks, open_sandbox, references, slot)
         missing = box.missing_programs(assignment.programs)
         if missing:
             result.build.errors = "the build did not produce: " + ", ".join(missing)
+        boxes = [box, *extra.ready(partial(_takes_build, box, assignment, missing))]
         with slot:
-            _run_all(result, checks, assignment, box, references, missing)
+            _run_all(result, checks, assignment, boxes, references, missing)
     finally:
         box.close()
 
 
-def _run_all(result, checks: list, assignment, box: Sandbox, references, missing) -> None:
+def _opened_lane(sub: Submission, assignment, open_sandbox) -> Sandbox:
+    """Another sandbox for the submission, the assignment's data in it (while the first
+    builds)."""
+    box = open_sandbox(sub.path)
+    try:
+        box.provide(assignment.data_dir)
+    except BaseException:
+        box.close()
+        raise
+    return box
+
+
+def _takes_build(first: Sandbox, assignment, missing: list[str], box: Sandbox) -> bool:
+    """Whether `box` now holds the first lane's build, each program as it found them."""
+    box.take_build(first)
+    return box.missing_programs(assignment.programs) == missing
+
+
+def _run_all(result, checks: list, assignment, boxes: list[Sandbox], references, missing) -> None:
     """Every check, each after the checks it needs, into `result` as each is judged (an
     error midway keeps them); then in the suite's order."""
-    blockers = Blockers()
-    for check in run_order(checks):
-        blocker = blockers.of(check)
+
+    def run(check, box: Sandbox, blocker: str | None) -> tuple[CheckResult, bool]:
         if check.own_network and not box.private_network:
-            result.checks.append(without_own_network(check))  # holds nothing back
-            continue
+            return without_own_network(check), False  # holds nothing back
         if blocker:
-            judged = skipped(check, blocker)
-        else:
-            judged = _run_one(check, assignment, box, references, missing)
-        blockers.record(judged, blocker)
-        result.checks.append(judged)
+            return skipped(check, blocker), True
+        return _run_one(check, assignment, box, references, missing), True
+
+    run_in_lanes(checks, boxes, run, result.checks.append, lambda c: kind_of(c).waits(c))
     _in_suite_order(result, checks)
 
 

@@ -17,6 +17,7 @@ from . import protocol, setup_driver, tree
 # The sandbox's own requests; a check's `driver` names its module, <driver>_driver.py.
 SANDBOX_DRIVERS = {
     "setup": setup_driver.run,
+    "pack": setup_driver.pack,
     "probe": setup_driver.probe,
     "seal": setup_driver.seal,
 }

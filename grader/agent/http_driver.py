@@ -15,12 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 from . import cgroup, procfs, tree
 from .http_exchange import CONNECT_TIMEOUT, Exchange
 from .pipe_driver import prepare_workdir
-from .protocol import HTTP_PATIENCE
+from .protocol import HOLD_SETTLE, HTTP_PATIENCE
 from .relay_deadlock import DeadlockWatch
 from .server_run import free_port, serve, with_port
 from .upstream import Upstream
 
-HOLD_SETTLE = 0.3  # after idle clients connect, time for the server to take them up
 RELEASE_WAIT = 1.0  # how long a leaving idle client waits for the server to close
 MEMORY_WAIT = 0.5  # how long the server's threads may take to go to sleep before it is weighed
 

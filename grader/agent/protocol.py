@@ -16,6 +16,7 @@ STALL_WINDOW = 0.25  # seconds of a motionless tree before it counts as stalled
 STEP_TIMEOUT = 5.0  # how long a scripted socket step may wait (generous: no tight timing)
 HTTP_STEP_TIMEOUT = 3.0  # how long a web server may stay silent while it owes bytes
 HTTP_PATIENCE = 1.5  # how long a request made beside idle clients may wait
+HOLD_SETTLE = 0.3  # after idle clients connect, time for a web server to take them up
 
 Data = str | dict[str, Any]  # literal text, or {"generate": ..., "size": ..., "seed": ...}
 

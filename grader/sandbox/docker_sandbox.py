@@ -70,7 +70,7 @@ class DockerSandbox(Sandbox):
         self.client = pool.client
         self.user = user
         self._checking = False
-        self.container_id = pool.take()
+        self.container_id, self._session = pool.take()
         try:
             self._copy_in(submission, self.source_dir, user, "the submission")
         except SandboxError:

@@ -1,5 +1,6 @@
-"""Containers started ahead of need and removed in the background, so that no submission
-waits for a container to start or to go away. Each container serves one submission only."""
+"""Containers started ahead of need, each with its agent already starting, and removed in
+the background, so that no submission waits for a container or an agent to start, or a
+container to go away. Each container serves one submission only."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from docker.types import Ulimit
 
 from . import containers
 from .base import SandboxError
+from .session import AgentSession, ExecSession
+
+Started = tuple[str, AgentSession | None]  # a container, and its agent if that started
 
 WORK_TMPFS = "size=512m,mode=0755,exec"  # docker mounts tmpfs noexec by default
 TMP_TMPFS = "size=64m,mode=1777"
@@ -40,7 +44,7 @@ class ContainerPool:
         self._lock = threading.Lock()  # jobs take containers from several threads
         self._closed = False
         self.ahead = max(1, ahead)
-        self._ready: deque[Future[str]] = deque()
+        self._ready: deque[Future[Started]] = deque()
         self._planned: int | None = None  # takes still to come, when known
 
     def plan(self, takes: int) -> None:
@@ -54,7 +58,7 @@ class ContainerPool:
         while len(self._ready) < wanted:
             self._ready.append(self._workers.submit(self._start))
 
-    def _start(self) -> str:
+    def _start(self) -> Started:
         lim = self.limits
         created = self.client.api.create_container(
             self.image,
@@ -83,10 +87,14 @@ class ContainerPool:
         )
         containers.track(self.client, created["Id"])
         self.client.api.start(created["Id"])
-        return created["Id"]
+        try:  # the agent's interpreter starts while the container waits to be taken
+            return created["Id"], ExecSession(self.client, created["Id"])
+        except containers.DOCKER_ERRORS:
+            return created["Id"], None  # the sandbox starts one when it needs it
 
-    def take(self) -> str:
-        """A started container, all for the caller; another starts for the next one."""
+    def take(self) -> Started:
+        """A started container, all for the caller, with its agent if that started; another
+        starts for the next one."""
         with self._lock:
             if self._closed:
                 raise SandboxError("the run is ending: no more containers")
@@ -116,5 +124,8 @@ class ContainerPool:
         self._workers.shutdown(wait=True)
         for started in left:
             if started.exception() is None:
+                container_id, session = started.result()
+                if session is not None:
+                    session.close()
                 with contextlib.suppress(*containers.DOCKER_ERRORS):
-                    containers.remove(self.client, started.result())
+                    containers.remove(self.client, container_id)

@@ -15,4 +15,5 @@ KIND = Kind(
     reference_trouble=reference_trouble,
     describe=describe,
     main_run=lambda check, s, r: (check.stimulus.server.program, s.get("server"), r.get("server")),
+    waits=lambda check: check.stimulus.waits(),
 )

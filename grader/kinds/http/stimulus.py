@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, StrictBool, StrictStr, model_validator
 from pydantic_core import PydanticCustomError
 
-from grader.agent.protocol import HTTP_PATIENCE, HTTP_STEP_TIMEOUT
+from grader.agent.protocol import HOLD_SETTLE, HTTP_PATIENCE, HTTP_STEP_TIMEOUT
 from grader.suite.base import SuiteModel
 from grader.suite.data import Data
 from grader.suite.fields import FileName, PositiveBytes, PositiveCount, PositiveSeconds, ProgramName
@@ -114,3 +114,13 @@ class HttpStimulus(SuiteModel):
 
     def programs(self) -> list[str]:
         return [self.server.program]
+
+    def waits(self) -> float:
+        """Paced requests trickling, and the settling after idle clients connect."""
+        waits = 0.0
+        for request in self.requests:
+            if request.pace:
+                waits += request.pace * len(request.raw or f"GET {request.paths()[0]} HTTP/1.0")
+            if request.idle:
+                waits += HOLD_SETTLE
+        return waits

@@ -20,4 +20,5 @@ KIND = Kind(
     reference_trouble=lambda check, r: program_trouble(r),
     describe=describe,
     main_run=lambda check, s, r: (check.stimulus.program, s, r),
+    waits=lambda check: check.stimulus.waits(),
 )

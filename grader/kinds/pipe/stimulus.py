@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field, StrictBool, StrictStr, model_validator
 
 from grader.suite.base import SuiteModel
@@ -49,3 +51,14 @@ class PipeStimulus(SuiteModel):
 
     def programs(self) -> list[str]:
         return [self.program]
+
+    def waits(self) -> float:
+        """What the command lines fed to a shell sleep (`sleep N` stages): a line's stages
+        at once, its longest; the lines one after another."""
+        if not isinstance(self.stdin, str):
+            return 0.0
+        total = 0.0
+        for line in self.stdin.splitlines():
+            stages = (re.match(r"\s*sleep\s+([\d.]+)", stage) for stage in line.split("|"))
+            total += max((float(m.group(1)) for m in stages if m), default=0.0)
+        return total

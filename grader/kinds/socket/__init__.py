@@ -19,4 +19,5 @@ KIND = Kind(
     main_run=main_run,
     reproduce=lambda check: reproduce(check.stimulus),
     transcript=transcript,
+    waits=lambda check: check.stimulus.waits(),
 )

@@ -140,3 +140,17 @@ class SocketStimulus(SuiteModel):
 
     def programs(self) -> list[str]:
         return [(self.server or self.client).program]
+
+    def waits(self) -> float:
+        """The fake server's linger, or the longest of the connection groups' pauses (a
+        group one after another pauses once per connection)."""
+        if self.fake_server is not None:
+            return self.fake_server.linger if self.fake_server.mode == "linger" else 0.0
+        return max(
+            (
+                sum(step.pause for step in group.script if isinstance(step, Pause))
+                * (group.count if group.sequential else 1)
+                for group in self.connections
+            ),
+            default=0.0,
+        )
