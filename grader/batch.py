@@ -3,7 +3,8 @@ store, the others are graded `jobs` at a time, each result stored the moment it 
 
 `jobs` submissions run their checks at once; as many more are copied in and built
 meanwhile, so that a core is never idle while a container starts or a build waits. Fewer
-submissions than jobs share the idle slots: each runs its checks in several sandboxes."""
+submissions than jobs share the idle slots: each runs its checks in several sandboxes.
+Identical submissions build once."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from .reference import References
 from .result_store import ResultStore, submission_key
 from .results import SubmissionResult
 from .sandbox.choose import Choice
+from .shared_builds import SharedBuilds
 
 Started = Callable[[Submission], None]
 Done = Callable[[Submission, SubmissionResult, bool], None]  # bool: taken from the store
@@ -41,10 +43,14 @@ def grade_batch(
     checking = threading.Semaphore(jobs)
     lanes = lanes_for(jobs, len(todo))
     box.plan(len(todo) * lanes)
+    builds = SharedBuilds(assignment, [key for _, key in todo])
 
     def grade(sub: Submission, key: str) -> SubmissionResult:
         started(sub)
-        result = grade_submission(sub, assignment, checks, box.student, references, checking, lanes)
+        build = builds.builder(key)
+        result = grade_submission(
+            sub, assignment, checks, box.student, references, checking, lanes, build
+        )
         store.save(result, key)
         done(sub, result, False)
         return result

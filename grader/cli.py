@@ -203,7 +203,8 @@ def list_checks(
     type=click.IntRange(min=1),
     default=os.cpu_count() or 1,
     show_default="the machine's cores",
-    help="Submissions whose checks run at once (as many more are built meanwhile).",
+    help="Submissions whose checks run at once (as many more are built meanwhile); a lone "
+    "submission runs two of its checks at once when N > 1.",
 )
 @click.option(
     "--force",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable
-from contextlib import AbstractContextManager, closing, nullcontext
+from contextlib import AbstractContextManager, ExitStack, closing, nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from .observe import build_and_provide, observe
 from .reference import References
 from .results import BuildSummary, SubmissionResult
 from .sandbox import Sandbox, SandboxError
+from .shared_builds import Build
 from .submission_files import contents
 from .verdict import CheckResult, Finding, Verdict
 
@@ -37,10 +38,12 @@ def grade_submission(
     references: References,
     checks_slot: AbstractContextManager | None = None,
     lanes: int = 1,
+    build: Build | None = None,
 ) -> SubmissionResult:
     """Build and grade one submission; its checks run once `checks_slot` is entered (a batch
     builds the next submissions while others run their checks), shared among `lanes`
-    sandboxes that each built it (a lone submission takes the cores a batch would share)."""
+    sandboxes that hold its build (a lone submission takes the cores a batch would share).
+    `build` builds it in a sandbox (a batch shares the builds of identical submissions)."""
     started = time.monotonic()
     result = SubmissionResult(
         submission=sub.name,
@@ -51,9 +54,8 @@ def grade_submission(
     )
     try:
         slot = checks_slot or nullcontext()
-        lane = partial(_opened_lane, sub, assignment, open_sandbox)
-        with closing(ExtraLanes(lanes - 1, lane)) as extra:
-            _grade_into(result, sub, assignment, checks, open_sandbox, references, slot, extra)
+        build = build or partial(build_and_provide, assignment=assignment)
+        _grade_into(result, sub, assignment, checks, open_sandbox, references, slot, lanes, build)
     except SandboxError as e:
         _fill(result, checks, Verdict.GRADER_ERROR, Finding(f"grader error: {e}"))
     except Exception:
@@ -75,7 +77,9 @@ def _in_suite_order(result: SubmissionResult, checks: list) -> None:
     result.checks.sort(key=lambda c: place.get(c.id, len(place)))
 
 
-def _grade_into(result, sub, assignment, checks, open_sandbox, references, slot, extra) -> None:
+def _grade_into(
+    result, sub, assignment, checks, open_sandbox, references, slot, lanes, build
+) -> None:
     if not sub.has_makefile:
         result.build = BuildSummary(ok=False, errors=f"no Makefile in {sub.path}")
         _fill(result, checks, Verdict.BUILD_FAILED, Finding("no Makefile: nothing to build"))
@@ -87,10 +91,12 @@ def _grade_into(result, sub, assignment, checks, open_sandbox, references, slot,
         result.build = BuildSummary(ok=False, errors=refused)
         _fill(result, checks, Verdict.BUILD_FAILED, Finding(refused))
         return
-    box = open_sandbox(sub.path)
-    result.sandbox = box.kind
-    try:
-        built = build_and_provide(box, assignment)
+    with ExitStack() as opened:
+        lane = partial(_opened_lane, sub, assignment, open_sandbox)
+        extra = opened.enter_context(closing(ExtraLanes(lanes - 1, lane)))
+        box = opened.enter_context(open_sandbox(sub.path))
+        result.sandbox = box.kind
+        built = build(box)
         result.build = BuildSummary(built.ok, built.status, round(built.duration, 3))
         if not built.ok:
             why = "the build timed out" if built.timed_out else f"`{assignment.build}` failed"
@@ -103,8 +109,6 @@ def _grade_into(result, sub, assignment, checks, open_sandbox, references, slot,
         boxes = [box, *extra.ready(partial(_takes_build, box, assignment, missing))]
         with slot:
             _run_all(result, checks, assignment, boxes, references, missing)
-    finally:
-        box.close()
 
 
 def _opened_lane(sub: Submission, assignment, open_sandbox) -> Sandbox:
@@ -121,7 +125,10 @@ def _opened_lane(sub: Submission, assignment, open_sandbox) -> Sandbox:
 
 def _takes_build(first: Sandbox, assignment, missing: list[str], box: Sandbox) -> bool:
     """Whether `box` now holds the first lane's build, each program as it found them."""
-    box.take_build(first)
+    archive = first.pack_build()
+    if archive is None:
+        return False
+    box.take_build(archive, first.built)
     return box.missing_programs(assignment.programs) == missing
 
 

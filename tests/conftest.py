@@ -11,6 +11,7 @@ import pytest
 from grader.batch import grade_batch
 from grader.discover import Submission
 from grader.grade import grade_submission, sandbox_limits
+from grader.lanes import lanes_for
 from grader.reference import References
 from grader.result_store import ResultStore
 from grader.results import SubmissionResult
@@ -21,6 +22,10 @@ from tests.support import ROOT
 
 Grade = Callable[..., SubmissionResult]
 Result = SubmissionResult
+
+
+# The lanes `grader run` gives a lone submission on this machine (its default jobs: the cores).
+LONE = lanes_for(os.cpu_count() or 1, 1)
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +59,7 @@ def sandboxes(suite: Suite) -> Callable[[str], Choice]:
             # Containers sized for every assignment of the course (hw2 needs more processes).
             every = [sandbox_limits(a, a.checks) for a in suite.assignments.values()]
             limits = {key: max(lim[key] for lim in every) for key in every[0]}
-            made[kind] = choose("docker", True, limits, lambda msg: None)
+            made[kind] = choose("docker", True, limits, lambda msg: None, LONE)
         return made[kind]
 
     yield get
@@ -64,7 +69,8 @@ def sandboxes(suite: Suite) -> Callable[[str], Choice]:
 
 @pytest.fixture(scope="session")
 def graders(suite: Suite, reference_cache: Path, sandboxes):
-    """graders(kind)(folder, assignment="hw1", only=None, suite=None) -> SubmissionResult."""
+    """graders(kind)(folder, assignment="hw1", only=None, suite=None) -> SubmissionResult,
+    graded as `grader run` grades a lone submission (in as many lanes)."""
     references: dict[tuple, References] = {}
 
     def for_kind(kind: str) -> Grade:
@@ -75,7 +81,8 @@ def graders(suite: Suite, reference_cache: Path, sandboxes):
             key = (kind, id(within), assignment)
             refs = references.setdefault(key, References(a, box.reference, reference_cache))
             checks = [c for c in a.checks if only is None or c.id in only]
-            return grade_submission(Submission(folder.name, folder), a, checks, box.student, refs)
+            sub = Submission(folder.name, folder)
+            return grade_submission(sub, a, checks, box.student, refs, lanes=LONE)
 
         def together(folders: list[Path], assignment: str, only=None) -> dict[str, Result]:
             """A class graded as `grader run` grades one: two at a time, through the batch."""

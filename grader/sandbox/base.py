@@ -109,17 +109,22 @@ class Sandbox(ABC):
             self._session.close()
             self._session = None
 
-    def take_build(self, built: Sandbox) -> None:
-        """This sandbox's copy of the submission becomes, byte for byte, the one `built`
-        has built (before its checks seal it): another lane for the same checks."""
-        packed = built.agent({"driver": "pack", "target": built.source_dir}, 60)
-        if not packed.get("ok") or "archive" not in packed:
-            raise SandboxError(f"the build could not be packed: {packed.get('error', 'too large')}")
-        request = {"driver": "setup", "archive": packed["archive"], "target": self.source_dir}
+    def pack_build(self) -> str | None:
+        """The built submission as an archive (before the checks seal it), for another
+        sandbox to take; None when it is too large to be worth handing over."""
+        packed = self.agent({"driver": "pack", "target": self.source_dir}, 60)
+        if not packed.get("ok"):
+            raise SandboxError(f"the build could not be packed: {packed.get('error')}")
+        return packed.get("archive")
+
+    def take_build(self, archive: str, built: dict | None) -> None:
+        """This sandbox's copy of the submission becomes, byte for byte, a packed build,
+        and `built` the agent's observation of that build."""
+        request = {"driver": "setup", "archive": archive, "target": self.source_dir}
         copied = self.agent({**request, "user": self.user}, 60)
         if not copied.get("ok"):
-            raise SandboxError(f"the build could not be copied: {copied.get('error')}")
-        self.built = built.built
+            raise SandboxError(f"the build could not be copied in: {copied.get('error')}")
+        self.built = built
 
     @abstractmethod
     def program_path(self, name: str) -> str: ...

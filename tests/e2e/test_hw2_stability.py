@@ -1,5 +1,6 @@
 """No flakiness: the whole hw2 suite on the reference, 20 times in a row with both cores kept
-busy, gives the same verdicts every time (concurrency is judged by causality, not timing)."""
+busy, gives the same verdicts every time (concurrency is judged by causality, not timing),
+graded as a student's lone run is: two checks at a time, in two lanes."""
 
 from __future__ import annotations
 
