@@ -1,4 +1,4 @@
-"""One submission's checks shared among several sandboxes (lanes) that each built it: a
+"""One submission's checks shared among several sandboxes (lanes) that hold its build: a
 lone submission uses the cores a batch would give to others. Each check runs whole in one
 lane, only after the checks it needs were judged, so a skipped check names the same
 blocker as when the checks run one after another."""
@@ -145,7 +145,7 @@ class ExtraLanes:
             self._threads.shutdown()
 
 
-# Beyond two, a submission's slowest checks bound its time, while each lane builds it again.
+# Beyond two, a submission's slowest checks bound its time, while each lane costs a container.
 MAX_LANES = 2
 
 
