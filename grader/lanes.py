@@ -20,15 +20,16 @@ Run = Callable[[Any, Any, str | None], tuple[CheckResult, bool]]
 
 class Schedule:
     """Hands out the checks, each once every check it needs has a result: of those that may
-    start, the one that waits longest by its definition (lanes then end together), else
-    the first in run order."""
+    start, the one with the longest expected time to the end, its own and that of the
+    longest chain of checks that need it (the lanes then end together), else the first in
+    run order."""
 
     def __init__(
-        self, checks: list, record: Callable[[CheckResult], None], waits: Callable[[Any], float]
+        self, checks: list, record: Callable[[CheckResult], None], expected: Callable[[Any], float]
     ) -> None:
         self._record = record
-        self._waits = waits
         self._pending = run_order(checks)
+        self._to_end = _to_end(self._pending, expected)
         self._unfinished = {c.id for c in self._pending}
         self._blockers = Blockers()
         self._changed = threading.Condition()
@@ -41,7 +42,9 @@ class Schedule:
                 if self._stopped:
                     return None
                 ready = max(
-                    (c for c in self._pending if self._may_start(c)), key=self._waits, default=None
+                    (c for c in self._pending if self._may_start(c)),
+                    key=lambda c: self._to_end[c.id],
+                    default=None,
                 )
                 if ready is not None:
                     self._pending.remove(ready)
@@ -68,17 +71,27 @@ class Schedule:
             self._changed.notify_all()
 
 
+def _to_end(ordered: list, expected: Callable[[Any], float]) -> dict[str, float]:
+    """Each check's expected time plus the longest of those of the checks needing it (the
+    checks in run order: every need before the checks needing it)."""
+    to_end: dict[str, float] = {}
+    for check in reversed(ordered):
+        after = [to_end[c.id] for c in ordered if check.id in c.needs and c.id in to_end]
+        to_end[check.id] = expected(check) + max(after, default=0.0)
+    return to_end
+
+
 def run_in_lanes(
     checks: list,
     lanes: list,
     run: Run,
     record: Callable[[CheckResult], None],
-    waits: Callable[[Any], float],
+    expected: Callable[[Any], float],
 ) -> None:
     """Run every check in one of the lanes (the first in this thread, so that Ctrl-C
     reaches it), each result recorded as it is judged. A lane that raises stops the handing
     out; its exception is raised here once every lane has stopped, what was judged kept."""
-    schedule = Schedule(checks, record, waits)
+    schedule = Schedule(checks, record, expected)
     failures: list[Exception] = []
 
     def work(lane) -> None:

@@ -53,5 +53,5 @@ class Kind:
         default=_no_rows
     )
     # check -> seconds its stimulus waits whatever the program does (sleep stages, pauses, a
-    # linger): lanes start the longest first, and the speed benchmark counts them inherent
+    # linger): lanes start the longest checks first, and the speed benchmark counts them inherent
     waits: Callable[[Any], float] = _no_wait

@@ -12,6 +12,7 @@ import base64
 import contextlib
 import io
 import tarfile
+import threading
 import time
 from pathlib import Path
 
@@ -58,6 +59,11 @@ def _kept(member: tarfile.TarInfo) -> tarfile.TarInfo | None:
     if SKIPPED_DIRS & set(Path(member.name).parts):
         return None
     return member if member.isreg() or member.isdir() or member.issym() or member.islnk() else None
+
+
+def _reweigh(client: docker.DockerClient, container_id: str, shares: int) -> None:
+    with contextlib.suppress(*DOCKER_ERRORS):
+        client.api.update_container(container_id, cpu_shares=shares)
 
 
 class DockerSandbox(Sandbox):
@@ -118,9 +124,10 @@ class DockerSandbox(Sandbox):
             if not sealed.get("ok"):
                 return sealed
             # The build is over: the checks get a full share of the CPU. Only a matter of
-            # speed, so a daemon that refuses is left to the check itself to report.
-            with contextlib.suppress(*DOCKER_ERRORS):
-                self.client.api.update_container(self.container_id, cpu_shares=CHECKING_SHARES)
+            # speed, so the first check does not wait for the daemon (tens of ms), and a
+            # daemon that refuses is left to the check itself to report.
+            weigh = (self.client, self.container_id, CHECKING_SHARES)
+            threading.Thread(target=_reweigh, args=weigh, daemon=True).start()
         return super().run_check(request, timeout)
 
     def program_path(self, name: str) -> str:

@@ -1,5 +1,5 @@
 """Lanes: one submission's checks shared among sandboxes, each check after what it needs,
-the longest wait first, a failing lane's checks never lost and a lane that cannot open or
+the longest chain first, a failing lane's checks never lost and a lane that cannot open or
 take the build left out without a trace in any verdict."""
 
 from __future__ import annotations
@@ -71,10 +71,16 @@ def test_a_skipped_check_names_the_first_failure_as_one_lane_does():
     assert by_id["d"].verdict is Verdict.PASS
 
 
-def test_the_longest_wait_starts_first_else_run_order():
-    checks = [_made("quick"), _made("slow", pause=0.3), _made("later", ("quick",), pause=0.5)]
+def test_the_longest_chain_to_the_end_starts_first_else_run_order():
+    checks = [
+        _made("a"),
+        _made("slow", pause=0.3),
+        _made("quick"),
+        _made("later", ("quick",), pause=0.5),  # quick leads to the longest chain
+        _made("b"),
+    ]
     ran, _ = _grade(checks, 1)
-    assert ran[0] == ["slow", "quick", "later"]
+    assert ran[0] == ["quick", "later", "slow", "a", "b"]
 
 
 def test_a_lane_that_raises_keeps_what_was_judged_and_raises():

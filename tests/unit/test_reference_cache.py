@@ -208,3 +208,14 @@ def test_observe_without_a_cache_folder_runs_every_time(assignment):
         refs.close()
     assert stdout_of(first) == stdout_of(second) == b"hi\n"
     assert (counts.opened, counts.builds, counts.runs) == (1, 1, 2)
+
+
+def test_the_reference_time_is_known_once_cached_and_never_runs_it(assignment, references):
+    check = check_named(assignment, "says-hi")
+    limits = assignment.limits_for(check)
+    refs, counts = references()
+    assert refs.took(check, limits, "local") is None  # not observed yet: nothing is run
+    assert counts.runs == 0
+    first = observe(refs, assignment, check)
+    assert refs.took(check, limits, "local") == first["duration"]
+    assert counts.runs == 1
