@@ -19,3 +19,8 @@ class Observed:
         if "error" in made:
             raise SandboxError(made["error"])  # as References raises it: a grader error
         return made["observation"]
+
+    def took(self, check, limits, kind: str) -> float | None:
+        """How long the reference's run took, as References.took says it."""
+        made = self.observations.get(check.id, {})
+        return made.get("observation", {}).get("duration")
