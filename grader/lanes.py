@@ -76,7 +76,7 @@ def _to_end(ordered: list, expected: Callable[[Any], float]) -> dict[str, float]
     checks in run order: every need before the checks needing it)."""
     to_end: dict[str, float] = {}
     for check in reversed(ordered):
-        after = [to_end[c.id] for c in ordered if check.id in c.needs and c.id in to_end]
+        after = [to_end[c.id] for c in ordered if check.id in c.needs]  # each already seen
         to_end[check.id] = expected(check) + max(after, default=0.0)
     return to_end
 

@@ -120,11 +120,16 @@ class Sandbox(ABC):
     def take_build(self, archive: str, built: dict | None) -> None:
         """This sandbox's copy of the submission becomes, byte for byte, a packed build,
         and `built` the agent's observation of that build."""
-        request = {"driver": "setup", "archive": archive, "target": self.source_dir}
-        copied = self.agent({**request, "user": self.user}, 60)
-        if not copied.get("ok"):
-            raise SandboxError(f"the build could not be copied in: {copied.get('error')}")
+        self._unpack(archive, self.source_dir, self.user, "the build")
         self.built = built
+
+    def _unpack(self, archive: str, target: str, user: dict | None, what: str) -> None:
+        """Unpack a base64 tar archive at target (replacing it), owned by user, through the
+        agent."""
+        setup = {"driver": "setup", "archive": archive, "target": target, "user": user}
+        copied = self.agent(setup, 60)
+        if not copied.get("ok"):
+            raise SandboxError(f"{what} could not be copied in: {copied.get('error')}")
 
     @abstractmethod
     def program_path(self, name: str) -> str: ...

@@ -94,10 +94,7 @@ class DockerSandbox(Sandbox):
 
     def _copy_in(self, folder: Path, target: str, user: dict | None, what: str) -> None:
         """Unpack a copy of the folder at target, owned by user, through the agent."""
-        setup = {"driver": "setup", "archive": archive(folder), "target": target, "user": user}
-        copied = self.agent(setup, 60)
-        if not copied.get("ok"):
-            raise SandboxError(f"{what} could not be copied in: {copied.get('error')}")
+        self._unpack(archive(folder), target, user, what)
 
     def start_session(self) -> AgentSession:
         try:
